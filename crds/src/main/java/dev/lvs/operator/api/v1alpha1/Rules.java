@@ -1,0 +1,88 @@
+package dev.lvs.operator.api.v1alpha1;
+
+/**
+ * CEL expressions used by the schema's {@code x-kubernetes-validations}. They live here because
+ * annotation values must be compile-time constants and several fields share them. They use the
+ * Kubernetes CEL IP library ({@code isIP}, {@code ip}, {@code cidr}), available in API servers from
+ * 1.31 on.
+ */
+final class Rules {
+  private Rules() {}
+
+  static final String IS_IP = "isIP(self)";
+  static final String IS_IP_MSG =
+      "must be a valid IPv4 or IPv6 address, e.g. 172.16.58.1 or 2001:db8::1";
+
+  static final String NOT_UNSPECIFIED = "!isIP(self) || !ip(self).isUnspecified()";
+  static final String NOT_UNSPECIFIED_MSG = "must not be the unspecified address (0.0.0.0 or ::)";
+
+  static final String NOT_LOOPBACK = "!isIP(self) || !ip(self).isLoopback()";
+  static final String NOT_LOOPBACK_MSG = "must not be a loopback address";
+
+  static final String NOT_MULTICAST =
+      "!isIP(self) || !(cidr('224.0.0.0/4').containsIP(ip(self))"
+          + " || cidr('ff00::/8').containsIP(ip(self)))";
+  static final String NOT_MULTICAST_MSG = "must not be a multicast address";
+
+  static final String NOT_BROADCAST = "self != '255.255.255.255'";
+  static final String NOT_BROADCAST_MSG = "must not be the broadcast address 255.255.255.255";
+
+  /** The 33 contiguous IPv4 netmasks. */
+  static final String IS_NETMASK =
+      "self in ['0.0.0.0', '128.0.0.0', '192.0.0.0', '224.0.0.0', '240.0.0.0', '248.0.0.0',"
+          + " '252.0.0.0', '254.0.0.0', '255.0.0.0', '255.128.0.0', '255.192.0.0', '255.224.0.0',"
+          + " '255.240.0.0', '255.248.0.0', '255.252.0.0', '255.254.0.0', '255.255.0.0',"
+          + " '255.255.128.0', '255.255.192.0', '255.255.224.0', '255.255.240.0', '255.255.248.0',"
+          + " '255.255.252.0', '255.255.254.0', '255.255.255.0', '255.255.255.128',"
+          + " '255.255.255.192', '255.255.255.224', '255.255.255.240', '255.255.255.248',"
+          + " '255.255.255.252', '255.255.255.254', '255.255.255.255']";
+
+  static final String IS_NETMASK_MSG =
+      "must be a contiguous IPv4 netmask such as 255.255.255.0 (or use prefixLength)";
+
+  static final String NON_EMPTY_SELECTOR =
+      "(has(self.matchLabels) && size(self.matchLabels) > 0)"
+          + " || (has(self.matchExpressions) && size(self.matchExpressions) > 0)";
+  static final String NON_EMPTY_SELECTOR_MSG =
+      "must select director nodes by at least one label or expression; an empty selector would"
+          + " make every node a director";
+
+  static final String FORWARDING_KNOWN = "self in ['DirectRouting', 'Tunnel', 'Masquerade']";
+  static final String FORWARDING_KNOWN_MSG =
+      "unknown forwarding method: LVS knows DirectRouting, Tunnel and Masquerade";
+  static final String FORWARDING_IMPLEMENTED = "!(self in ['Tunnel', 'Masquerade'])";
+  static final String FORWARDING_IMPLEMENTED_MSG =
+      "Tunnel and Masquerade forwarding are not implemented yet; only DirectRouting is supported";
+
+  static final String NETMASK_OR_PREFIX = "!(has(self.netmask) && has(self.prefixLength))";
+  static final String NETMASK_OR_PREFIX_MSG = "set either netmask or prefixLength, not both";
+
+  static final String NETMASK_IPV4_ONLY =
+      "!has(self.persistence) || !has(self.persistence.netmask) || !isIP(self.vip)"
+          + " || ip(self.vip).family() == 4";
+  static final String NETMASK_IPV4_ONLY_MSG =
+      "netmask applies to IPv4 VIPs only; use prefixLength for an IPv6 VIP";
+
+  static final String PREFIX_FITS_FAMILY =
+      "!has(self.persistence) || !has(self.persistence.prefixLength) || !isIP(self.vip)"
+          + " || ip(self.vip).family() == 6 || self.persistence.prefixLength <= 32";
+  static final String PREFIX_FITS_FAMILY_MSG = "prefixLength must be 0-32 for an IPv4 VIP";
+
+  static final String WEIGHT_NEEDS_ENABLED =
+      "!has(self.weight) || (has(self.enabled) && self.enabled)";
+  static final String WEIGHT_NEEDS_ENABLED_MSG =
+      "weight is set but enabled is not true: set enabled: true to make the director serve"
+          + " requests itself, or remove weight";
+
+  static final String ADDRESS_OR_NODE = "has(self.address) || has(self.nodeName)";
+  static final String ADDRESS_OR_NODE_MSG =
+      "set address (a real server outside the cluster) or nodeName (a cluster node, whose"
+          + " InternalIP is used), or both";
+
+  static final String THRESHOLDS_ORDERED =
+      "!has(self.lowerThreshold) || !has(self.upperThreshold) || self.upperThreshold == 0"
+          + " || self.lowerThreshold < self.upperThreshold";
+  static final String THRESHOLDS_ORDERED_MSG =
+      "lowerThreshold must be below upperThreshold (the kernel resumes a server when its"
+          + " connections fall under the lower threshold)";
+}

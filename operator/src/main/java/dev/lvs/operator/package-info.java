@@ -1,0 +1,2 @@
+/** The lvs-operator: reconciles VirtualService and RealServer into the agent DaemonSet. */
+package dev.lvs.operator;
