@@ -42,6 +42,8 @@ check() {
 		fail "$what"
 	fi
 }
+indent() { printf '     | %s\n' "${1//$'\n'/$'\n'     | }"; }
+
 # Run a command in a network namespace. nsenter switches the network namespace only: cheaper
 # than "ip netns exec" (which also makes a mount namespace and remounts /sys), and every process
 # counts under emulation. For ip itself, "ip -n NS" is cheaper still.
@@ -71,7 +73,7 @@ basic() {
 	in_ns smk-ipvs ipvsadm -a -t 10.0.0.1:80 -r 10.0.0.2:80 -g -w 3 || fail "ipvsadm -a"
 	local listing
 	listing="$(in_ns smk-ipvs ipvsadm -Ln)"
-	echo "$listing" | sed 's/^/     | /'
+	indent "$listing"
 	grep -Eq '^TCP +10\.0\.0\.1:80 rr' <<<"$listing" || fail "service missing from ipvsadm -Ln"
 	grep -Eq -- '-> 10\.0\.0\.2:80 +Route +3 ' <<<"$listing" || fail "destination missing"
 	[[ -z "$(ipvsadm -Sn)" ]] || fail "the guest's own IPVS table is not empty"
@@ -159,15 +161,15 @@ dr() {
 	local out
 	out="$(in_ns smk-client curl -sf --max-time 10 "http://$NET.11/" "http://$NET.12/")" ||
 		fail "the real servers do not answer on their own addresses"
-	[[ "$(echo $out)" == "rs1 rs2" ]] || fail "real servers answered: $out"
+	[[ "${out//$'\n'/ }" == "rs1 rs2" ]] || fail "real servers answered: $out"
 	ok "real servers answer on their own addresses"
 
 	# Six requests to the VIP from one curl: busybox httpd closes every connection, so each
 	# request is a new connection (new source port) that IPVS schedules on its own.
-	local answers=() n
-	out="$(in_ns smk-client curl -sf --max-time 10 $(printf "http://$VIP/ %.0s" 1 2 3 4 5 6))" ||
-		fail "requests to the VIP failed"
-	read -r -a answers <<<"$(echo $out)"
+	local answers=() urls=() n
+	for n in 1 2 3 4 5 6; do urls+=("http://$VIP/"); done
+	out="$(in_ns smk-client curl -sf --max-time 10 "${urls[@]}")" || fail "requests to the VIP failed"
+	mapfile -t answers <<<"$out"
 	[[ ${#answers[@]} == 6 ]] || fail "expected 6 answers from the VIP, got: ${answers[*]}"
 	ok "client -> VIP answers: ${answers[*]}"
 	for n in 1 2 3 4 5; do
@@ -187,7 +189,7 @@ dr() {
 	sleep 2.5
 	local stats inpkts outpkts
 	stats="$(in_ns smk-director ipvsadm -Ln --stats)"
-	echo "$stats" | sed 's/^/     | /'
+	indent "$stats"
 	read -r inpkts outpkts < <(awk -v svc="$VIP:80" '$1 == "TCP" && $2 == svc { print $4, $5 }' <<<"$stats")
 	[[ "${inpkts:-0}" =~ ^[0-9]+[KMG]?$ && "${inpkts:-0}" != 0 ]] || fail "no packets in: $inpkts"
 	[[ "$outpkts" == 0 ]] || fail "replies went through the director: OutPkts=$outpkts"
