@@ -69,6 +69,10 @@ public final class ProcSysctls implements Sysctls {
       out.write((value + "\n").getBytes(StandardCharsets.US_ASCII));
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(p.toString(), null, "no such kernel parameter");
+    } catch (IOException e) {
+      // The kernel refuses a bad value with EINVAL, which Java reports without the path.
+      throw new IOException(
+          "sysctl " + p + ": writing \"" + value + "\" failed: " + e.getMessage(), e);
     }
     String back = read(path).orElse(null);
     if (back == null || !normalize(back).equals(normalize(value))) {
