@@ -17,9 +17,13 @@ class NetlinkSocketIT {
   @Test
   void bindsToAKernelAssignedPortId() throws Exception {
     try (NetlinkSocket a = NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE);
-        NetlinkSocket b = NetlinkSocket.open(NetlinkSocket.NETLINK_GENERIC)) {
+        NetlinkSocket b = NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE);
+        NetlinkSocket g = NetlinkSocket.open(NetlinkSocket.NETLINK_GENERIC)) {
+      // Port ids are unique per netlink protocol.
       assertThat(a.portId()).isNotZero();
       assertThat(b.portId()).isNotZero().isNotEqualTo(a.portId());
+      assertThat(g.portId()).isNotZero();
+      assertThat(g.protocol()).isEqualTo(NetlinkSocket.NETLINK_GENERIC);
     }
   }
 
