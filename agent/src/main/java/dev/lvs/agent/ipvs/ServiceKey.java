@@ -37,6 +37,17 @@ public record ServiceKey(int family, int protocol, InetAddress address, int port
     return new ServiceKey(familyOf(address), protocol, address, port, 0);
   }
 
+  /**
+   * A firewall-mark service, as the kernel lists it: protocol 0, no address, port 0 (the kernel
+   * keeps no protocol/address/port for fwmark services).
+   */
+  public static ServiceKey fwmark(int family, int fwmark) {
+    if (fwmark == 0) {
+      throw new IllegalArgumentException("fwmark must not be 0");
+    }
+    return new ServiceKey(family, 0, null, 0, fwmark);
+  }
+
   public static int familyOf(InetAddress address) {
     return address instanceof Inet6Address ? AF_INET6 : AF_INET;
   }

@@ -21,9 +21,15 @@ public class NetlinkException extends IOException {
   public static final int ENOBUFS = 105;
   public static final int EADDRNOTAVAIL = 99;
   public static final int EOPNOTSUPP = 95;
+  public static final int EPROTO = 71;
+  public static final int EIO = 5;
+  public static final int EBADF = 9;
+  public static final int EAFNOSUPPORT = 97;
+  public static final int ERANGE = 34;
 
   private final int errno;
   private final String operation;
+  private final String detail;
 
   public NetlinkException(String operation, int errno, String detail) {
     super(
@@ -33,6 +39,14 @@ public class NetlinkException extends IOException {
             + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")"));
     this.errno = errno;
     this.operation = operation;
+    this.detail = detail;
+  }
+
+  /** The same error, re-attributed to {@code operation} (the original is kept as the cause). */
+  public NetlinkException withOperation(String operation) {
+    NetlinkException e = new NetlinkException(operation, errno, detail);
+    e.initCause(this);
+    return e;
   }
 
   /** The positive errno value, e.g. 17 for EEXIST. */
@@ -43,6 +57,11 @@ public class NetlinkException extends IOException {
   /** What was being done, e.g. "IPVS NEW_SERVICE TCP 10.0.0.1:80". */
   public String operation() {
     return operation;
+  }
+
+  /** The kernel's extended-ack message or our explanation, or null. */
+  public String detail() {
+    return detail;
   }
 
   public boolean isExists() {
@@ -76,6 +95,9 @@ public class NetlinkException extends IOException {
       case EINVAL -> "EINVAL (invalid argument)";
       case EOPNOTSUPP -> "EOPNOTSUPP (not supported)";
       case EADDRNOTAVAIL -> "EADDRNOTAVAIL (address not available)";
+      case EPROTO -> "EPROTO (malformed netlink message)";
+      case EAFNOSUPPORT -> "EAFNOSUPPORT (address family not supported)";
+      case ERANGE -> "ERANGE (value out of range)";
       case ENOBUFS -> "ENOBUFS (socket receive buffer overrun)";
       default -> "errno " + errno;
     };

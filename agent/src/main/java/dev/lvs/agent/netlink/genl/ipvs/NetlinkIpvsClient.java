@@ -1,0 +1,170 @@
+package dev.lvs.agent.netlink.genl.ipvs;
+
+import dev.lvs.agent.ipvs.DestinationEntry;
+import dev.lvs.agent.ipvs.IpvsClient;
+import dev.lvs.agent.ipvs.IpvsDestination;
+import dev.lvs.agent.ipvs.IpvsInfo;
+import dev.lvs.agent.ipvs.IpvsService;
+import dev.lvs.agent.ipvs.IpvsTimeouts;
+import dev.lvs.agent.ipvs.ServiceEntry;
+import dev.lvs.agent.ipvs.ServiceKey;
+import dev.lvs.agent.netlink.NetlinkProtocolException;
+import dev.lvs.agent.netlink.NetlinkSocket;
+import dev.lvs.agent.netlink.NetlinkTransport;
+import dev.lvs.agent.netlink.genl.GenericNetlink;
+import dev.lvs.agent.netlink.genl.GenlFamily;
+import dev.lvs.agent.netlink.wire.NetlinkChannel;
+import dev.lvs.agent.netlink.wire.NetlinkMessage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link IpvsClient} over generic netlink. The IPVS family id is dynamic and resolved once, when
+ * the client is created; without the ip_vs module that fails with a {@link
+ * dev.lvs.agent.netlink.genl.GenlFamilyNotFoundException} saying so.
+ *
+ * <p>Every failure is a {@link dev.lvs.agent.netlink.NetlinkException} whose operation names the
+ * command and the objects, e.g. {@code IPVS NEW_DEST TCP 172.16.58.1:80 -> 172.16.58.7:80}.
+ */
+public final class NetlinkIpvsClient implements IpvsClient {
+  static final String MISSING_HINT =
+      "IPVS is not available in this kernel: the ip_vs module is not loaded"
+          + " (modprobe ip_vs) or IPVS is not built (CONFIG_IP_VS)";
+
+  private final NetlinkChannel channel;
+  private final GenlFamily family;
+
+  /** Resolves the IPVS family over {@code transport}; closes nothing on failure. */
+  public NetlinkIpvsClient(NetlinkTransport transport) throws IOException {
+    this.channel = new NetlinkChannel(transport);
+    this.family = GenericNetlink.resolve(channel, IpvsConstants.IPVS_GENL_NAME, MISSING_HINT);
+  }
+
+  /** Opens a NETLINK_GENERIC socket with default options and resolves the IPVS family. */
+  public static NetlinkIpvsClient open() throws IOException {
+    return open(NetlinkSocket.Options.defaults());
+  }
+
+  public static NetlinkIpvsClient open(NetlinkSocket.Options options) throws IOException {
+    NetlinkSocket socket = NetlinkSocket.open(NetlinkSocket.NETLINK_GENERIC, options);
+    try {
+      return new NetlinkIpvsClient(socket);
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  public GenlFamily family() {
+    return family;
+  }
+
+  private static String op(int cmd, Object what) {
+    return "IPVS " + IpvsConstants.commandName(cmd) + (what == null ? "" : " " + what);
+  }
+
+  private static String destOp(int cmd, ServiceKey service, IpvsDestination.DestinationKey d) {
+    return op(cmd, service + " -> " + IpvsCodec.describe(d.address(), d.port()));
+  }
+
+  private static NetlinkMessage single(List<NetlinkMessage> replies, String op)
+      throws NetlinkProtocolException {
+    if (replies.isEmpty()) {
+      throw new NetlinkProtocolException(op + ": the kernel acknowledged but sent no reply");
+    }
+    return replies.get(0);
+  }
+
+  @Override
+  public IpvsInfo info() throws IOException {
+    String op = op(IpvsConstants.IPVS_CMD_GET_INFO, null);
+    return IpvsCodec.decodeInfo(single(channel.execute(IpvsCodec.getInfo(family.id()), op), op));
+  }
+
+  @Override
+  public List<ServiceEntry> listServices() throws IOException {
+    String op = op(IpvsConstants.IPVS_CMD_GET_SERVICE, "(dump)");
+    List<ServiceEntry> out = new ArrayList<>();
+    for (NetlinkMessage m : channel.dump(IpvsCodec.getServices(family.id()), op)) {
+      out.add(IpvsCodec.decodeService(m));
+    }
+    return out;
+  }
+
+  @Override
+  public void addService(IpvsService service) throws IOException {
+    channel.execute(
+        IpvsCodec.newService(family.id(), service),
+        op(IpvsConstants.IPVS_CMD_NEW_SERVICE, service.key()));
+  }
+
+  @Override
+  public void updateService(IpvsService service) throws IOException {
+    channel.execute(
+        IpvsCodec.setService(family.id(), service),
+        op(IpvsConstants.IPVS_CMD_SET_SERVICE, service.key()));
+  }
+
+  @Override
+  public void deleteService(ServiceKey key) throws IOException {
+    channel.execute(
+        IpvsCodec.delService(family.id(), key), op(IpvsConstants.IPVS_CMD_DEL_SERVICE, key));
+  }
+
+  /**
+   * Lists a service's destinations. The kernel answers a dump for a missing service with an empty
+   * list, not an error.
+   */
+  @Override
+  public List<DestinationEntry> listDestinations(ServiceKey service) throws IOException {
+    String op = op(IpvsConstants.IPVS_CMD_GET_DEST, service + " (dump)");
+    List<DestinationEntry> out = new ArrayList<>();
+    for (NetlinkMessage m : channel.dump(IpvsCodec.getDestinations(family.id(), service), op)) {
+      out.add(IpvsCodec.decodeDestination(m, service.family()));
+    }
+    return out;
+  }
+
+  @Override
+  public void addDestination(ServiceKey service, IpvsDestination destination) throws IOException {
+    channel.execute(
+        IpvsCodec.newDestination(family.id(), service, destination),
+        destOp(IpvsConstants.IPVS_CMD_NEW_DEST, service, destination.key()));
+  }
+
+  @Override
+  public void updateDestination(ServiceKey service, IpvsDestination destination)
+      throws IOException {
+    channel.execute(
+        IpvsCodec.setDestination(family.id(), service, destination),
+        destOp(IpvsConstants.IPVS_CMD_SET_DEST, service, destination.key()));
+  }
+
+  @Override
+  public void deleteDestination(ServiceKey service, IpvsDestination.DestinationKey destination)
+      throws IOException {
+    channel.execute(
+        IpvsCodec.delDestination(family.id(), service, destination),
+        destOp(IpvsConstants.IPVS_CMD_DEL_DEST, service, destination));
+  }
+
+  @Override
+  public IpvsTimeouts timeouts() throws IOException {
+    String op = op(IpvsConstants.IPVS_CMD_GET_CONFIG, null);
+    return IpvsCodec.decodeTimeouts(
+        single(channel.execute(IpvsCodec.getConfig(family.id()), op), op));
+  }
+
+  @Override
+  public void setTimeouts(IpvsTimeouts timeouts) throws IOException {
+    channel.execute(
+        IpvsCodec.setConfig(family.id(), timeouts),
+        op(IpvsConstants.IPVS_CMD_SET_CONFIG, timeouts));
+  }
+
+  @Override
+  public void close() {
+    channel.close();
+  }
+}
