@@ -19,8 +19,15 @@ public record DesiredAddress(
     String label,
     Set<ObjectRef> wantedBy,
     String role) {
+  public static final String DIRECTOR_VIP = "director VIP";
+  public static final String REAL_SERVER_VIP = "real-server VIP";
+
   public DesiredAddress {
     wantedBy = Collections.unmodifiableSet(new TreeSet<>(wantedBy));
+  }
+
+  public boolean isDirectorVip() {
+    return DIRECTOR_VIP.equals(role);
   }
 
   public AddressKey key() {

@@ -280,7 +280,7 @@ final class DesiredStateCalculator {
                   + Ips.family(vip)
                   + " InternalIP to put the VIP on; set --director-interface"));
     } else {
-      wantAddress(iface.get(), vip, ref, "director VIP");
+      wantAddress(iface.get(), vip, ref, DesiredAddress.DIRECTOR_VIP);
     }
     settings
         .expireNodestConn()
@@ -315,7 +315,7 @@ final class DesiredStateCalculator {
     if (!any) {
       return;
     }
-    wantAddress(LOOPBACK, vip, ref, "real-server VIP");
+    wantAddress(LOOPBACK, vip, ref, DesiredAddress.REAL_SERVER_VIP);
     if (Ips.isIpv6(vip)) {
       // IPv6 neighbour discovery answers only for addresses of the receiving interface: a VIP
       // on lo is silent without any sysctl.

@@ -49,8 +49,9 @@ public final class Planner {
     List<Step> steps = new ArrayList<>();
     List<Forget> forgets = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
-    diffServices(desired, actual, ownership, steps, forgets, problems);
-    diffAddresses(desired, actual, ownership, steps, forgets, problems);
+    Set<ObjectRef> vipHeldElsewhere =
+        diffAddresses(desired, actual, ownership, steps, forgets, problems);
+    diffServices(desired, actual, ownership, vipHeldElsewhere, steps, forgets, problems);
     diffSysctls(desired, actual, ownership, steps, forgets);
     return new Plan(steps, forgets, problems);
   }
@@ -67,6 +68,7 @@ public final class Planner {
       DesiredState desired,
       ActualState actual,
       Ownership ownership,
+      Set<ObjectRef> vipHeldElsewhere,
       List<Step> steps,
       List<Forget> forgets,
       List<Problem> problems) {
@@ -75,6 +77,16 @@ public final class Planner {
       ObjectRef vs = ds.virtualService();
       IpvsService present = actual.services().get(key);
       boolean owned = ownership.ownsService(key);
+      if (present == null && vipHeldElsewhere.contains(vs)) {
+        // Programming IPVS for a VIP something else holds would take its traffic: don't.
+        problems.add(
+            Problem.conflict(
+                vs,
+                "IPVS service "
+                    + key
+                    + " not created while its VIP is held by something else on this node"));
+        continue;
+      }
       if (present == null) {
         steps.add(new Step.AddService(ds.service(), vs, owned ? "missing from the kernel" : null));
         for (DestinationKey d : ownership.destinations(key)) {
@@ -142,13 +154,15 @@ public final class Planner {
     }
   }
 
-  private static void diffAddresses(
+  /** Returns the VirtualServices whose director VIP is held by something else. */
+  private static Set<ObjectRef> diffAddresses(
       DesiredState desired,
       ActualState actual,
       Ownership ownership,
       List<Step> steps,
       List<Forget> forgets,
       List<Problem> problems) {
+    Set<ObjectRef> heldElsewhere = new HashSet<>();
     Set<OwnedAddress.Key> wanted = new HashSet<>();
     Set<OwnedAddress.Key> forgotten = new HashSet<>();
     for (DesiredAddress da : desired.addresses().values()) {
@@ -188,6 +202,9 @@ public final class Planner {
         IfAddress f = foreign.get();
         String where =
             actual.link(f.linkIndex()).map(Link::name).orElse("ifindex " + f.linkIndex());
+        if (da.isDirectorVip()) {
+          heldElsewhere.addAll(da.wantedBy());
+        }
         for (ObjectRef vs : da.wantedBy()) {
           problems.add(
               Problem.conflict(
@@ -226,6 +243,7 @@ public final class Planner {
                 present.isPresent() ? "no longer carries the :lvs label" : "gone from the kernel"));
       }
     }
+    return heldElsewhere;
   }
 
   private static void diffSysctls(
