@@ -136,7 +136,7 @@ public final class CliArgs {
     if (opts.containsKey("--metrics-port")) {
       port = integer(opts, "--metrics-port");
       if (port < 0 || port > 65535) {
-        throw new UsageException("run: --metrics-port out of range: " + port);
+        throw new UsageException("run: --metrics-port must be 0-65535, not " + port);
       }
     }
     Optional<String> iface = Optional.ofNullable(opts.get("--director-interface"));

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -135,7 +134,7 @@ public final class StatusReports {
             ? new LinkedHashMap<>()
             : new LinkedHashMap<>(r.getRealServerGenerations()));
     c.setState(r.getState());
-    c.setMessage(Objects.requireNonNullElse(r.getMessage(), null));
+    c.setMessage(r.getMessage());
     return c;
   }
 }
