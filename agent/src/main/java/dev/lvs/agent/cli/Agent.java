@@ -1,0 +1,230 @@
+package dev.lvs.agent.cli;
+
+import dev.lvs.agent.ipvs.IpvsClient;
+import dev.lvs.agent.link.AddressClient;
+import dev.lvs.agent.report.AgentHttpServer;
+import dev.lvs.agent.report.IpvsMetrics;
+import dev.lvs.agent.report.KubernetesStatusReporter;
+import dev.lvs.agent.report.LogReporter;
+import dev.lvs.agent.report.Reporter;
+import dev.lvs.agent.report.SyncMetrics;
+import dev.lvs.agent.source.KubernetesSource;
+import dev.lvs.agent.source.ManifestSource;
+import dev.lvs.agent.source.Source;
+import dev.lvs.agent.state.DesiredState;
+import dev.lvs.agent.state.OwnershipStore;
+import dev.lvs.agent.state.Problem;
+import dev.lvs.agent.sync.Applier;
+import dev.lvs.agent.sync.ApplyResult;
+import dev.lvs.agent.sync.KernelReader;
+import dev.lvs.agent.sync.Plan;
+import dev.lvs.agent.sync.Planner;
+import dev.lvs.agent.sync.SyncResult;
+import dev.lvs.agent.sync.SyncRunner;
+import dev.lvs.agent.sync.Syncer;
+import dev.lvs.agent.sysctl.Sysctls;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the agent's commands against the real kernel and, unless --manifests, the API server. */
+public final class Agent {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+  static final Duration ONCE_LOAD_TIMEOUT = Duration.ofSeconds(60);
+
+  private Agent() {}
+
+  /** {@code run --once}: one sync; 0 when everything desired was applied. */
+  public static int runOnce(RunOptions o, PrintStream err) throws IOException {
+    try (Resources r = Resources.open(o)) {
+      r.source.start(() -> {});
+      long deadline = System.nanoTime() + ONCE_LOAD_TIMEOUT.toNanos();
+      while (!r.source.hasSynced()
+          && System.nanoTime() < deadline
+          && r.source.problems().isEmpty()) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      }
+      if (!r.source.hasSynced()) {
+        err.println(
+            "lvs-agent: "
+                + r.source.describe()
+                + " did not fully load; synced without removing anything");
+        r.source.problems().forEach(p -> err.println("  " + p));
+      }
+      SyncResult result = r.syncer(o).sync();
+      List<String> problems = new ArrayList<>(r.source.problems());
+      result.problems().stream().map(Problem::toString).forEach(problems::add);
+      if (!problems.isEmpty() || !r.source.hasSynced()) {
+        err.println("lvs-agent: the sync did not apply everything:");
+        problems.forEach(p -> err.println("  " + p));
+        return 1;
+      }
+      return 0;
+    }
+  }
+
+  /** {@code run}: syncs until SIGTERM, then leaves the data plane in place and exits 0. */
+  public static int runForever(RunOptions o) throws IOException {
+    Resources r = Resources.open(o);
+    Syncer syncer = r.syncer(o);
+    SyncRunner runner = new SyncRunner(syncer::sync, o.minSyncInterval(), o.resyncPeriod());
+    AgentHttpServer http = null;
+    if (o.metricsPort() > 0) {
+      http =
+          AgentHttpServer.start(
+              o.metricsPort(),
+              syncer::isReady,
+              r.metrics,
+              new IpvsMetrics(r.ipvs, r.store::current, r.kernelLock));
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    AgentHttpServer httpServer = http;
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("stopping: finishing the current sync, then exiting");
+                  r.source.close();
+                  runner.close();
+                  if (httpServer != null) {
+                    httpServer.close();
+                  }
+                  r.close();
+                  log.info(
+                      "stopped: the data plane is left as it is (VIPs, IPVS services, sysctls);"
+                          + " run \"lvs-agent cleanup\" to remove them");
+                  stopped.countDown();
+                  // Exit 0 on SIGTERM: a stop is not a failure.
+                  Runtime.getRuntime().halt(0);
+                },
+                "lvs-shutdown"));
+    r.source.start(runner::trigger);
+    runner.start();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /** {@code cleanup}: removes everything owned; 0 when all of it is gone. */
+  public static int cleanup(java.nio.file.Path stateDir, PrintStream err) throws IOException {
+    OwnershipStore store = OwnershipStore.open(stateDir);
+    if (store.current().isEmpty()) {
+      log.info("cleanup: {} records nothing; nothing to do", store.file());
+      return 0;
+    }
+    IpvsClient ipvs = KernelFactory.ipvs();
+    try (AddressClient addresses = KernelFactory.addresses();
+        IpvsClient closeIpvs = ipvs) {
+      Sysctls sysctls = KernelFactory.sysctls();
+      KernelReader reader = new KernelReader(ipvs, addresses, sysctls);
+      Plan plan =
+          Planner.diff(
+              DesiredState.EMPTY,
+              reader.read(reader.interfaces(), DesiredState.EMPTY, store.current()),
+              store.current());
+      ApplyResult result = new Applier(ipvs, addresses, sysctls).apply(plan, store.current());
+      store.save(result.ownership());
+      if (!result.failures().isEmpty()) {
+        err.println("lvs-agent cleanup: " + result.failures().size() + " change(s) failed:");
+        result
+            .failures()
+            .forEach(f -> err.println("  " + f.step().describe() + ": " + f.message()));
+        return 1;
+      }
+      log.info(
+          "cleanup: removed {} object(s); {} is now empty", result.applied().size(), store.file());
+      return 0;
+    }
+  }
+
+  /** The clients, store and source of one agent process. */
+  private static final class Resources implements AutoCloseable {
+    final IpvsClient ipvs;
+    final AddressClient addresses;
+    final Sysctls sysctls;
+    final OwnershipStore store;
+    final Source source;
+    final Reporter reporter;
+    final KubernetesClient kube;
+    final SyncMetrics metrics = new SyncMetrics();
+    final Object kernelLock = new Object();
+
+    private Resources(
+        IpvsClient ipvs,
+        AddressClient addresses,
+        Sysctls sysctls,
+        OwnershipStore store,
+        Source source,
+        Reporter reporter,
+        KubernetesClient kube) {
+      this.ipvs = ipvs;
+      this.addresses = addresses;
+      this.sysctls = sysctls;
+      this.store = store;
+      this.source = source;
+      this.reporter = reporter;
+      this.kube = kube;
+    }
+
+    static Resources open(RunOptions o) throws IOException {
+      OwnershipStore store = OwnershipStore.open(o.stateDir());
+      IpvsClient ipvs = KernelFactory.ipvs();
+      AddressClient addresses = KernelFactory.addresses();
+      Sysctls sysctls = KernelFactory.sysctls();
+      KubernetesClient kube = null;
+      Source source;
+      Reporter reporter;
+      if (o.manifests().isPresent()) {
+        source = new ManifestSource(o.manifests().get());
+        reporter = new LogReporter();
+      } else {
+        kube = new KubernetesClientBuilder().build();
+        source = new KubernetesSource(kube);
+        reporter = new KubernetesStatusReporter(kube, o.nodeName(), Clock.systemUTC());
+      }
+      log.info(
+          "lvs-agent starting: node {}, objects from {}, state in {}",
+          o.nodeName(),
+          source.describe(),
+          store.file());
+      return new Resources(ipvs, addresses, sysctls, store, source, reporter, kube);
+    }
+
+    Syncer syncer(RunOptions o) {
+      return new Syncer(
+          o.nodeName(),
+          o.settings(),
+          source,
+          new KernelReader(ipvs, addresses, sysctls),
+          new Applier(ipvs, addresses, sysctls),
+          store,
+          reporter,
+          metrics,
+          kernelLock,
+          Clock.systemUTC());
+    }
+
+    @Override
+    public void close() {
+      source.close();
+      ipvs.close();
+      addresses.close();
+      if (kube != null) {
+        kube.close();
+      }
+    }
+  }
+}

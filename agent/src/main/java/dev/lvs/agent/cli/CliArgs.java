@@ -1,0 +1,251 @@
+package dev.lvs.agent.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses the agent's command line. No library: the grammar is small and fixed. */
+public final class CliArgs {
+  private CliArgs() {}
+
+  public static final String DEFAULT_STATE_DIR = "/var/lib/lvs-agent";
+  public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_MIN_SYNC_INTERVAL = Duration.ofSeconds(1);
+  public static final int DEFAULT_METRICS_PORT = 9100;
+
+  static final String USAGE =
+      """
+      Usage: lvs-agent <command> [options]
+
+      The lvs-operator node agent: programs IPVS Direct Routing on director nodes and the
+      silent VIPs (lo) and ARP sysctls on real-server nodes, from VirtualService and RealServer
+      objects in Kubernetes or from YAML manifests.
+
+      Commands:
+        run       sync the kernel with the desired state, continuously or --once
+        cleanup   remove everything the agent's state file says it created, then exit
+        help      show this help (also: --help, -h; "run --help" for run's options)
+      """;
+
+  static final String RUN_USAGE =
+      """
+      Usage: lvs-agent run --node-name NAME [options]
+
+      Syncs this node's kernel (IPVS services and destinations, VIP addresses, sysctls) with
+      the desired state, on every change and every --resync-period. Only what the agent created
+      is ever changed or removed. On SIGTERM it stops and leaves the data plane as it is.
+
+      Options:
+        --node-name NAME          this node's Kubernetes name (default: $NODE_NAME)
+        --manifests DIR           read VirtualService/RealServer/Node YAML from DIR (re-read on
+                                  change) instead of the Kubernetes API; no status is written
+        --once                    run one sync and exit: 0 when everything was applied, 1 if not
+        --state-dir DIR           where owned.json records what the agent created
+                                  (default: /var/lib/lvs-agent)
+        --director-interface IF   put director VIPs on IF (default: the interface holding the
+                                  node's InternalIP of the VIP's family)
+        --resync-period DURATION  full resync period, repairs drift (default: 30s)
+        --min-sync-interval DURATION
+                                  minimum time between two syncs (default: 1s)
+        --expire-nodest-conn 0|1  net.ipv4.vs.expire_nodest_conn on directors (default: 1)
+        --conn-reuse-mode N       net.ipv4.vs.conn_reuse_mode on directors (default: unchanged)
+        --metrics-port PORT       /healthz, /readyz, /metrics port; 0 disables (default: 9100)
+        -h, --help                show this help
+
+      Durations: 500ms, 30s, 5m, 1h, or plain seconds. Without --manifests the agent uses the
+      in-cluster service account, or $KUBECONFIG / ~/.kube/config.
+      """;
+
+  static final String CLEANUP_USAGE =
+      """
+      Usage: lvs-agent cleanup [--state-dir DIR]
+
+      Removes every IPVS service, destination and address recorded in DIR/owned.json (tolerating
+      ones already gone), restores the sysctls it changed if they still hold the agent's value,
+      and touches nothing else. Run it on uninstall, after the agent has stopped.
+
+      Options:
+        --state-dir DIR   default: /var/lib/lvs-agent
+        -h, --help        show this help
+      """;
+
+  private static final Set<String> RUN_FLAGS =
+      Set.of(
+          "--node-name",
+          "--manifests",
+          "--state-dir",
+          "--director-interface",
+          "--resync-period",
+          "--min-sync-interval",
+          "--expire-nodest-conn",
+          "--conn-reuse-mode",
+          "--metrics-port");
+  private static final Set<String> RUN_SWITCHES = Set.of("--once");
+
+  public static Command parse(String[] args, Map<String, String> env) throws UsageException {
+    if (args.length == 0) {
+      throw new UsageException("no command given\n\n" + USAGE);
+    }
+    String command = args[0];
+    switch (command) {
+      case "-h", "--help", "help" -> {
+        return new Command.Help(USAGE);
+      }
+      case "run" -> {
+        return parseRun(args, env);
+      }
+      case "cleanup" -> {
+        return parseCleanup(args);
+      }
+      default -> throw new UsageException("unknown command \"" + command + "\"\n\n" + USAGE);
+    }
+  }
+
+  private static Command parseRun(String[] args, Map<String, String> env) throws UsageException {
+    Map<String, String> opts = new HashMap<>();
+    boolean help = collect(args, RUN_FLAGS, RUN_SWITCHES, opts);
+    if (help) {
+      return new Command.Help(RUN_USAGE);
+    }
+    String node = opts.getOrDefault("--node-name", env.get("NODE_NAME"));
+    if (node == null || node.isBlank()) {
+      throw new UsageException("run: --node-name is required (or set NODE_NAME)");
+    }
+    Optional<Integer> expire = Optional.of(1);
+    if (opts.containsKey("--expire-nodest-conn")) {
+      int v = integer(opts, "--expire-nodest-conn");
+      if (v != 0 && v != 1) {
+        throw new UsageException("run: --expire-nodest-conn must be 0 or 1, not " + v);
+      }
+      expire = Optional.of(v);
+    }
+    Optional<Integer> reuse = Optional.empty();
+    if (opts.containsKey("--conn-reuse-mode")) {
+      int v = integer(opts, "--conn-reuse-mode");
+      if (v < 0) {
+        throw new UsageException("run: --conn-reuse-mode must not be negative");
+      }
+      reuse = Optional.of(v);
+    }
+    int port = DEFAULT_METRICS_PORT;
+    if (opts.containsKey("--metrics-port")) {
+      port = integer(opts, "--metrics-port");
+      if (port < 0 || port > 65535) {
+        throw new UsageException("run: --metrics-port must be 0-65535, not " + port);
+      }
+    }
+    Optional<String> iface = Optional.ofNullable(opts.get("--director-interface"));
+    if (iface.isPresent() && (iface.get().isEmpty() || iface.get().length() > 15)) {
+      throw new UsageException("run: --director-interface must be an interface name (1-15 bytes)");
+    }
+    return new Command.Run(
+        new RunOptions(
+            node,
+            Optional.ofNullable(opts.get("--manifests")).map(Path::of),
+            opts.containsKey("--once"),
+            Path.of(opts.getOrDefault("--state-dir", DEFAULT_STATE_DIR)),
+            iface,
+            duration(opts, "--resync-period", DEFAULT_RESYNC),
+            duration(opts, "--min-sync-interval", DEFAULT_MIN_SYNC_INTERVAL),
+            expire,
+            reuse,
+            port));
+  }
+
+  private static Command parseCleanup(String[] args) throws UsageException {
+    Map<String, String> opts = new HashMap<>();
+    if (collect(args, Set.of("--state-dir"), Set.of(), opts)) {
+      return new Command.Help(CLEANUP_USAGE);
+    }
+    return new Command.Cleanup(Path.of(opts.getOrDefault("--state-dir", DEFAULT_STATE_DIR)));
+  }
+
+  /**
+   * Collects {@code --flag value}, {@code --flag=value} and switches; returns whether help was
+   * asked.
+   */
+  private static boolean collect(
+      String[] args, Set<String> flags, Set<String> switches, Map<String, String> into)
+      throws UsageException {
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("-h") || a.equals("--help")) {
+        return true;
+      }
+      String name = a;
+      String value = null;
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 0) {
+        name = a.substring(0, eq);
+        value = a.substring(eq + 1);
+      }
+      if (switches.contains(name)) {
+        if (value != null) {
+          throw new UsageException(args[0] + ": " + name + " takes no value");
+        }
+        into.put(name, "true");
+      } else if (flags.contains(name)) {
+        if (value == null) {
+          if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+            throw new UsageException(args[0] + ": " + name + " needs a value");
+          }
+          value = args[++i];
+        }
+        into.put(name, value);
+      } else {
+        throw new UsageException(
+            args[0] + ": unknown option \"" + a + "\" (see lvs-agent " + args[0] + " --help)");
+      }
+    }
+    return false;
+  }
+
+  private static int integer(Map<String, String> opts, String name) throws UsageException {
+    try {
+      return Integer.parseInt(opts.get(name).trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException(
+          "run: " + name + " must be an integer, not \"" + opts.get(name) + "\"");
+    }
+  }
+
+  private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)?$");
+
+  private static Duration duration(Map<String, String> opts, String name, Duration fallback)
+      throws UsageException {
+    String v = opts.get(name);
+    if (v == null) {
+      return fallback;
+    }
+    return parseDuration(v.trim())
+        .orElseThrow(
+            () ->
+                new UsageException(
+                    "run: "
+                        + name
+                        + " must be a duration such as 30s, 500ms or 5m, not \""
+                        + v
+                        + "\""));
+  }
+
+  static Optional<Duration> parseDuration(String v) {
+    Matcher m = DURATION.matcher(v);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    return Optional.of(
+        switch (unit) {
+          case "ms" -> Duration.ofMillis(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofSeconds(n);
+        });
+  }
+}

@@ -1,0 +1,24 @@
+package dev.lvs.agent.cli;
+
+import dev.lvs.agent.state.AgentSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The options of {@code lvs-agent run}. */
+public record RunOptions(
+    String nodeName,
+    Optional<Path> manifests,
+    boolean once,
+    Path stateDir,
+    Optional<String> directorInterface,
+    Duration resyncPeriod,
+    Duration minSyncInterval,
+    Optional<Integer> expireNodestConn,
+    Optional<Integer> connReuseMode,
+    int metricsPort) {
+
+  public AgentSettings settings() {
+    return new AgentSettings(directorInterface, expireNodestConn, connReuseMode);
+  }
+}

@@ -1,0 +1,140 @@
+package dev.lvs.agent.report;
+
+import dev.lvs.agent.state.Involvement;
+import dev.lvs.agent.state.ObjectRef;
+import dev.lvs.agent.state.Problem;
+import dev.lvs.agent.sync.SyncResult;
+import dev.lvs.operator.api.v1alpha1.NodeReport;
+import dev.lvs.operator.api.v1alpha1.RealServer;
+import dev.lvs.operator.api.v1alpha1.VirtualService;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Decides, purely, which status entries this node's agent must write after a sync: only those whose
+ * content (ignoring timestamps) differs from what the API server already has.
+ */
+public final class StatusReports {
+  public static final String STATE_APPLIED = "Applied";
+  public static final String STATE_FAILED = "Failed";
+  public static final String STATE_CONFLICT = "Conflict";
+  static final int MAX_MESSAGE = 1024;
+
+  private StatusReports() {}
+
+  /** A write of {@code status.nodes.<node>} of one VirtualService; null report: remove it. */
+  public record NodeReportWrite(ObjectRef virtualService, NodeReport report) {}
+
+  /** A write of {@code status.vips} of one RealServer; empty: remove them. */
+  public record VipsWrite(ObjectRef realServer, List<String> vips) {}
+
+  public record Writes(List<NodeReportWrite> nodeReports, List<VipsWrite> vips) {
+    public boolean isEmpty() {
+      return nodeReports.isEmpty() && vips.isEmpty();
+    }
+  }
+
+  public static Writes compute(SyncResult result, String nodeName) {
+    Map<ObjectRef, List<Problem>> problems = new LinkedHashMap<>();
+    for (Problem p : result.problems()) {
+      if (p.virtualService() != null) {
+        problems.computeIfAbsent(p.virtualService(), k -> new ArrayList<>()).add(p);
+      }
+    }
+    List<NodeReportWrite> reports = new ArrayList<>();
+    Map<ObjectRef, Involvement> involvements = result.desired().involvements();
+    for (VirtualService vs : result.snapshot().virtualServices()) {
+      ObjectRef ref = ObjectRef.of(vs);
+      NodeReport current =
+          vs.getStatus() == null || vs.getStatus().getNodes() == null
+              ? null
+              : vs.getStatus().getNodes().get(nodeName);
+      Involvement inv = involvements.get(ref);
+      if (inv == null) {
+        if (current != null) {
+          reports.add(new NodeReportWrite(ref, null));
+        }
+        continue;
+      }
+      NodeReport want = report(inv, problems.getOrDefault(ref, List.of()));
+      if (!withoutTime(want).equals(withoutTime(current))) {
+        reports.add(new NodeReportWrite(ref, want));
+      }
+    }
+    List<VipsWrite> vips = new ArrayList<>();
+    for (RealServer rs : result.snapshot().realServers()) {
+      if (rs.getSpec() == null || !nodeName.equals(rs.getSpec().getNodeName())) {
+        continue;
+      }
+      ObjectRef ref = ObjectRef.of(rs);
+      List<String> want = heldVips(result, ref, problems);
+      List<String> current =
+          rs.getStatus() == null || rs.getStatus().getVips() == null
+              ? List.of()
+              : rs.getStatus().getVips();
+      if (!want.equals(current)) {
+        vips.add(new VipsWrite(ref, want));
+      }
+    }
+    return new Writes(reports, vips);
+  }
+
+  /** The VIPs a RealServer holds: those of VirtualServices without conflicts or failures. */
+  private static List<String> heldVips(
+      SyncResult result, ObjectRef rs, Map<ObjectRef, List<Problem>> problems) {
+    List<String> wanted = result.desired().realServerVips().getOrDefault(rs, List.of());
+    List<String> held = new ArrayList<>();
+    for (String vip : wanted) {
+      boolean ok =
+          result.desired().addresses().values().stream()
+              .filter(a -> a.address().getHostAddress().equals(vip) && !a.isDirectorVip())
+              .flatMap(a -> a.wantedBy().stream())
+              .anyMatch(
+                  vs ->
+                      problems.getOrDefault(vs, List.of()).stream()
+                          .noneMatch(p -> p.kind() != Problem.Kind.INVALID));
+      if (ok) {
+        held.add(vip);
+      }
+    }
+    return held;
+  }
+
+  static NodeReport report(Involvement inv, List<Problem> problems) {
+    NodeReport r = new NodeReport();
+    r.setRoles(new ArrayList<>(inv.roles()));
+    r.setObservedGeneration(inv.generation());
+    if (inv.isDirector()) {
+      r.setRealServerGenerations(new LinkedHashMap<>(inv.realServerGenerations()));
+    }
+    boolean conflict = problems.stream().anyMatch(p -> p.kind() == Problem.Kind.CONFLICT);
+    r.setState(conflict ? STATE_CONFLICT : problems.isEmpty() ? STATE_APPLIED : STATE_FAILED);
+    if (!problems.isEmpty()) {
+      String message =
+          problems.stream().map(Problem::message).distinct().collect(Collectors.joining("; "));
+      r.setMessage(
+          message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message);
+    }
+    return r;
+  }
+
+  /** A copy without lastUpdateTime, with empty collections normalised, for comparison. */
+  static NodeReport withoutTime(NodeReport r) {
+    if (r == null) {
+      return null;
+    }
+    NodeReport c = new NodeReport();
+    c.setRoles(r.getRoles() == null ? new ArrayList<>() : new ArrayList<>(r.getRoles()));
+    c.setObservedGeneration(r.getObservedGeneration());
+    c.setRealServerGenerations(
+        r.getRealServerGenerations() == null
+            ? new LinkedHashMap<>()
+            : new LinkedHashMap<>(r.getRealServerGenerations()));
+    c.setState(r.getState());
+    c.setMessage(r.getMessage());
+    return c;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.lvs.agent.source;
+
+import dev.lvs.operator.api.v1alpha1.RealServer;
+import dev.lvs.operator.api.v1alpha1.VirtualService;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * VirtualServices and RealServers in all namespaces, and Nodes, through fabric8 shared informers.
+ * Read-only. Status-only updates (including the agents' own reports) do not trigger a sync; spec,
+ * label, deletion and node-address changes do.
+ */
+public final class KubernetesSource implements Source {
+  private final KubernetesClient client;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private SharedIndexInformer<VirtualService> virtualServices;
+  private SharedIndexInformer<RealServer> realServers;
+  private SharedIndexInformer<Node> nodes;
+
+  public KubernetesSource(KubernetesClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public void start(Runnable onChange) {
+    virtualServices =
+        client.resources(VirtualService.class).inAnyNamespace().inform(handler(onChange), 0);
+    realServers = client.resources(RealServer.class).inAnyNamespace().inform(handler(onChange), 0);
+    nodes = client.nodes().inform(handler(onChange), 0);
+    informers.addAll(List.of(virtualServices, realServers, nodes));
+  }
+
+  private static <T extends HasMetadata> ResourceEventHandler<T> handler(Runnable onChange) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        onChange.run();
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        if (relevantChange(oldObj, newObj)) {
+          onChange.run();
+        }
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        onChange.run();
+      }
+    };
+  }
+
+  /** Whether an update can change the desired state (status-only updates cannot). */
+  static boolean relevantChange(HasMetadata before, HasMetadata after) {
+    if (before instanceof Node b && after instanceof Node a) {
+      return !Objects.equals(b.getMetadata().getLabels(), a.getMetadata().getLabels())
+          || !Objects.equals(
+              b.getStatus() == null ? null : b.getStatus().getAddresses(),
+              a.getStatus() == null ? null : a.getStatus().getAddresses());
+    }
+    return !Objects.equals(
+            before.getMetadata().getGeneration(), after.getMetadata().getGeneration())
+        || !Objects.equals(before.getMetadata().getLabels(), after.getMetadata().getLabels())
+        || !Objects.equals(
+            before.getMetadata().getDeletionTimestamp(), after.getMetadata().getDeletionTimestamp())
+        || after.getMetadata().getGeneration() == null;
+  }
+
+  @Override
+  public boolean hasSynced() {
+    return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  @Override
+  public Snapshot snapshot() {
+    if (informers.isEmpty()) {
+      return Snapshot.EMPTY;
+    }
+    return new Snapshot(
+        virtualServices.getStore().list(), realServers.getStore().list(), nodes.getStore().list());
+  }
+
+  @Override
+  public String describe() {
+    return "the Kubernetes API (" + client.getMasterUrl() + ")";
+  }
+
+  @Override
+  public void close() {
+    informers.forEach(SharedIndexInformer::close);
+  }
+}

@@ -1,0 +1,534 @@
+package dev.lvs.agent.state;
+
+import dev.lvs.agent.ipvs.ForwardMethod;
+import dev.lvs.agent.ipvs.IpvsDestination;
+import dev.lvs.agent.ipvs.IpvsDestination.DestinationKey;
+import dev.lvs.agent.ipvs.IpvsService;
+import dev.lvs.agent.ipvs.ServiceKey;
+import dev.lvs.operator.api.v1alpha1.LocalNode;
+import dev.lvs.operator.api.v1alpha1.LvsApi;
+import dev.lvs.operator.api.v1alpha1.Persistence;
+import dev.lvs.operator.api.v1alpha1.Protocol;
+import dev.lvs.operator.api.v1alpha1.RealServer;
+import dev.lvs.operator.api.v1alpha1.RealServerSpec;
+import dev.lvs.operator.api.v1alpha1.Scheduler;
+import dev.lvs.operator.api.v1alpha1.VirtualService;
+import dev.lvs.operator.api.v1alpha1.VirtualServiceSpec;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** The body of {@link DesiredState#compute}: one instance per computation. */
+final class DesiredStateCalculator {
+  static final String LABEL_SUFFIX = ":lvs";
+  static final int IFNAMSIZ_LABEL = 15;
+  static final String LOOPBACK = "lo";
+  static final String INTERNAL_IP = "InternalIP";
+
+  private final Map<String, Node> nodesByName = new HashMap<>();
+  private final String nodeName;
+  private final Node thisNode;
+  private final AgentSettings settings;
+  private final HostInterfaces interfaces;
+
+  private final Map<ServiceKey, DesiredService> services = new LinkedHashMap<>();
+  private final Map<AddressKey, DesiredAddress> addresses = new TreeMap<>(ADDRESS_ORDER);
+  private final Map<String, DesiredSysctl> sysctls = new TreeMap<>();
+  private final Map<ObjectRef, Involvement> involvements = new TreeMap<>();
+  private final Map<ObjectRef, List<String>> realServerVips = new TreeMap<>();
+  private final List<Problem> problems = new ArrayList<>();
+
+  private static final Comparator<AddressKey> ADDRESS_ORDER =
+      Comparator.comparing(AddressKey::interfaceName)
+          .thenComparing(k -> k.address().getHostAddress());
+
+  DesiredStateCalculator(
+      List<Node> nodes, String nodeName, AgentSettings settings, HostInterfaces interfaces) {
+    for (Node n : nodes) {
+      nodesByName.put(n.getMetadata().getName(), n);
+    }
+    this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
+    this.thisNode = nodesByName.get(nodeName);
+    this.settings = settings;
+    this.interfaces = interfaces;
+  }
+
+  DesiredState compute(List<VirtualService> virtualServices, List<RealServer> realServers) {
+    for (RealServer rs : realServers) {
+      if (nodeName.equals(specOf(rs).getNodeName())) {
+        realServerVips.put(ObjectRef.of(rs), new ArrayList<>());
+      }
+    }
+    Map<ObjectRef, String> conflictLosers = resolveConflicts(virtualServices);
+    List<VirtualService> ordered =
+        virtualServices.stream().sorted(Comparator.comparing(ObjectRef::of)).toList();
+    for (VirtualService vs : ordered) {
+      if (vs.getMetadata().getDeletionTimestamp() != null || vs.getSpec() == null) {
+        continue;
+      }
+      computeOne(vs, realServers, conflictLosers.get(ObjectRef.of(vs)));
+    }
+    realServerVips.replaceAll((k, v) -> v.stream().distinct().sorted().toList());
+    return new DesiredState(services, addresses, sysctls, involvements, realServerVips, problems);
+  }
+
+  /** Losers of VIP/port/protocol conflicts, with the reason: the oldest VirtualService wins. */
+  private Map<ObjectRef, String> resolveConflicts(List<VirtualService> virtualServices) {
+    Map<String, List<VirtualService>> byTuple = new LinkedHashMap<>();
+    for (VirtualService vs : virtualServices) {
+      if (vs.getMetadata().getDeletionTimestamp() != null || vs.getSpec() == null) {
+        continue;
+      }
+      Optional<InetAddress> vip = Ips.parse(vs.getSpec().getVip());
+      if (vip.isEmpty() || vs.getSpec().getPort() == null) {
+        continue;
+      }
+      String tuple =
+          protocolOf(vs.getSpec()) + " " + Ips.hostPort(vip.get(), vs.getSpec().getPort());
+      byTuple.computeIfAbsent(tuple, t -> new ArrayList<>()).add(vs);
+    }
+    Map<ObjectRef, String> losers = new HashMap<>();
+    Comparator<VirtualService> oldestFirst =
+        Comparator.comparing(DesiredStateCalculator::createdAt).thenComparing(ObjectRef::of);
+    byTuple.forEach(
+        (tuple, list) -> {
+          if (list.size() < 2) {
+            return;
+          }
+          List<VirtualService> sorted = list.stream().sorted(oldestFirst).toList();
+          ObjectRef winner = ObjectRef.of(sorted.get(0));
+          for (VirtualService loser : sorted.subList(1, sorted.size())) {
+            losers.put(
+                ObjectRef.of(loser),
+                tuple + " is already claimed by the older VirtualService " + winner);
+          }
+        });
+    return losers;
+  }
+
+  private void computeOne(VirtualService vs, List<RealServer> realServers, String conflict) {
+    ObjectRef ref = ObjectRef.of(vs);
+    VirtualServiceSpec spec = vs.getSpec();
+    List<RealServer> selected =
+        realServers.stream()
+            .filter(rs -> Objects.equals(rs.getMetadata().getNamespace(), ref.namespace()))
+            .filter(rs -> rs.getMetadata().getDeletionTimestamp() == null && rs.getSpec() != null)
+            .filter(
+                rs ->
+                    LabelSelectors.matches(
+                        spec.getRealServerSelector(), rs.getMetadata().getLabels()))
+            .sorted(Comparator.comparing(ObjectRef::of))
+            .toList();
+    boolean director =
+        thisNode != null
+            && LabelSelectors.matches(spec.getDirectors(), thisNode.getMetadata().getLabels());
+    List<RealServer> onThisNode =
+        selected.stream().filter(rs -> nodeName.equals(rs.getSpec().getNodeName())).toList();
+    if (!director && onThisNode.isEmpty()) {
+      return;
+    }
+    Set<String> roles = new TreeSet<>();
+    if (director) {
+      roles.add(LvsApi.ROLE_DIRECTOR);
+    }
+    if (!onThisNode.isEmpty()) {
+      roles.add(LvsApi.ROLE_REAL_SERVER);
+    }
+    List<Problem> vsProblems = new ArrayList<>();
+    Map<String, Long> generations = new TreeMap<>();
+    try {
+      if (conflict != null) {
+        vsProblems.add(Problem.conflict(ref, conflict));
+        return;
+      }
+      Optional<InetAddress> vipParsed = Ips.parse(spec.getVip());
+      if (vipParsed.isEmpty()) {
+        vsProblems.add(Problem.invalid(ref, "vip " + spec.getVip() + " is not an IP address"));
+        return;
+      }
+      if (spec.getPort() == null || spec.getPort() < 1 || spec.getPort() > 65535) {
+        vsProblems.add(Problem.invalid(ref, "port " + spec.getPort() + " is out of range"));
+        return;
+      }
+      String forwarding = spec.getForwarding();
+      if (forwarding != null && !LvsApi.FORWARDING_DIRECT_ROUTING.equals(forwarding)) {
+        vsProblems.add(
+            Problem.invalid(
+                ref,
+                "forwarding "
+                    + forwarding
+                    + " is not implemented; only "
+                    + LvsApi.FORWARDING_DIRECT_ROUTING
+                    + " is"));
+        return;
+      }
+      InetAddress vip = vipParsed.get();
+      if (director) {
+        computeDirector(vs, vip, selected, generations, vsProblems);
+      } else {
+        computeRealServer(vs, vip, onThisNode, vsProblems);
+      }
+    } finally {
+      problems.addAll(vsProblems);
+      involvements.put(
+          ref,
+          new Involvement(
+              ref,
+              vs.getMetadata().getGeneration(),
+              new TreeSet<>(roles),
+              new TreeMap<>(generations),
+              vsProblems));
+    }
+  }
+
+  private void computeDirector(
+      VirtualService vs,
+      InetAddress vip,
+      List<RealServer> selected,
+      Map<String, Long> generations,
+      List<Problem> vsProblems) {
+    ObjectRef ref = ObjectRef.of(vs);
+    VirtualServiceSpec spec = vs.getSpec();
+    int port = spec.getPort();
+    ServiceKey key = ServiceKey.of(protocolNumber(protocolOf(spec)), vip, port);
+    Optional<IpvsService> service = ipvsService(key, spec, ref, vsProblems);
+    if (service.isEmpty()) {
+      return;
+    }
+    Map<DestinationKey, DesiredDestination> destinations = new LinkedHashMap<>();
+    List<InetAddress> ownAddresses = internalIps(thisNode);
+    for (RealServer rs : selected) {
+      ObjectRef rsRef = ObjectRef.of(rs);
+      RealServerSpec rsSpec = rs.getSpec();
+      Optional<InetAddress> address = realServerAddress(ref, rs, vip, vsProblems);
+      if (address.isEmpty()) {
+        continue;
+      }
+      if (nodeName.equals(rsSpec.getNodeName()) || ownAddresses.contains(address.get())) {
+        vsProblems.add(
+            Problem.invalid(
+                ref,
+                "RealServer "
+                    + rsRef
+                    + " is on this director node "
+                    + nodeName
+                    + ": Direct Routing cannot forward to the director itself; use"
+                    + " spec.localNode instead"));
+        continue;
+      }
+      IpvsDestination dest =
+          new IpvsDestination(
+              address.get(),
+              port,
+              ForwardMethod.DIRECT_ROUTE,
+              orDefault(rsSpec.getWeight(), RealServerSpec.DEFAULT_WEIGHT),
+              orDefault(rsSpec.getUpperThreshold(), 0),
+              orDefault(rsSpec.getLowerThreshold(), 0));
+      DesiredDestination previous =
+          destinations.putIfAbsent(dest.key(), new DesiredDestination(dest, rsRef, false));
+      if (previous != null) {
+        vsProblems.add(
+            Problem.invalid(
+                ref,
+                "RealServer "
+                    + rsRef
+                    + " has the same address "
+                    + address.get().getHostAddress()
+                    + " as "
+                    + previous.realServer()
+                    + "; skipped"));
+        continue;
+      }
+      generations.put(rs.getMetadata().getName(), orDefault(rs.getMetadata().getGeneration(), 0L));
+    }
+    LocalNode localNode = spec.getLocalNode();
+    if (localNode != null && Boolean.TRUE.equals(localNode.getEnabled())) {
+      InetAddress loopback = Ips.isIpv6(vip) ? Ips.literal("::1") : Ips.literal("127.0.0.1");
+      IpvsDestination self =
+          new IpvsDestination(
+              loopback,
+              port,
+              ForwardMethod.DIRECT_ROUTE,
+              orDefault(localNode.getWeight(), LocalNode.DEFAULT_WEIGHT),
+              0,
+              0);
+      destinations.put(self.key(), new DesiredDestination(self, null, true));
+    }
+    services.put(key, new DesiredService(service.get(), ref, destinations));
+
+    Optional<String> iface = directorInterface(vip);
+    if (iface.isEmpty()) {
+      vsProblems.add(
+          Problem.invalid(
+              ref,
+              "cannot find the interface holding node "
+                  + nodeName
+                  + "'s "
+                  + Ips.family(vip)
+                  + " InternalIP to put the VIP on; set --director-interface"));
+    } else {
+      wantAddress(iface.get(), vip, ref, DesiredAddress.DIRECTOR_VIP);
+    }
+    settings
+        .expireNodestConn()
+        .ifPresent(
+            v ->
+                wantSysctl(
+                    SysctlPaths.EXPIRE_NODEST_CONN,
+                    String.valueOf(v),
+                    ref,
+                    "expire connections to removed destinations"));
+    settings
+        .connReuseMode()
+        .ifPresent(
+            v ->
+                wantSysctl(
+                    SysctlPaths.CONN_REUSE_MODE, String.valueOf(v), ref, "--conn-reuse-mode"));
+  }
+
+  private void computeRealServer(
+      VirtualService vs, InetAddress vip, List<RealServer> onThisNode, List<Problem> vsProblems) {
+    ObjectRef ref = ObjectRef.of(vs);
+    boolean any = false;
+    for (RealServer rs : onThisNode) {
+      if (realServerAddress(ref, rs, vip, vsProblems).isEmpty()) {
+        continue;
+      }
+      any = true;
+      realServerVips
+          .computeIfAbsent(ObjectRef.of(rs), k -> new ArrayList<>())
+          .add(vip.getHostAddress());
+    }
+    if (!any) {
+      return;
+    }
+    wantAddress(LOOPBACK, vip, ref, DesiredAddress.REAL_SERVER_VIP);
+    if (Ips.isIpv6(vip)) {
+      // IPv6 neighbour discovery answers only for addresses of the receiving interface: a VIP
+      // on lo is silent without any sysctl.
+      return;
+    }
+    List<String> arpInterfaces = new ArrayList<>(List.of("all", LOOPBACK));
+    internalIps(thisNode).stream()
+        .filter(a -> !Ips.isIpv6(a))
+        .map(interfaces::holding)
+        .flatMap(Optional::stream)
+        .filter(name -> !LOOPBACK.equals(name))
+        .forEach(arpInterfaces::add);
+    for (String name : arpInterfaces) {
+      wantSysctl(
+          SysctlPaths.arpIgnore(name),
+          SysctlPaths.ARP_IGNORE_VALUE,
+          ref,
+          "real server: do not answer ARP for the VIP on lo");
+      wantSysctl(
+          SysctlPaths.arpAnnounce(name),
+          SysctlPaths.ARP_ANNOUNCE_VALUE,
+          ref,
+          "real server: never announce the VIP as ARP source");
+    }
+  }
+
+  /** The RealServer's address of the VIP's family, or empty with a problem recorded. */
+  private Optional<InetAddress> realServerAddress(
+      ObjectRef vs, RealServer rs, InetAddress vip, List<Problem> vsProblems) {
+    ObjectRef rsRef = ObjectRef.of(rs);
+    RealServerSpec spec = rs.getSpec();
+    if (spec.getAddress() != null) {
+      Optional<InetAddress> a = Ips.parse(spec.getAddress());
+      if (a.isEmpty()) {
+        vsProblems.add(
+            Problem.invalid(
+                vs, "RealServer " + rsRef + " address " + spec.getAddress() + " is not an IP"));
+        return Optional.empty();
+      }
+      if (Ips.isIpv6(a.get()) != Ips.isIpv6(vip)) {
+        vsProblems.add(
+            Problem.invalid(
+                vs,
+                "RealServer "
+                    + rsRef
+                    + " address "
+                    + spec.getAddress()
+                    + " is "
+                    + Ips.family(a.get())
+                    + " but the VIP is "
+                    + Ips.family(vip)));
+        return Optional.empty();
+      }
+      return a;
+    }
+    if (spec.getNodeName() == null) {
+      vsProblems.add(
+          Problem.invalid(vs, "RealServer " + rsRef + " has neither address nor nodeName"));
+      return Optional.empty();
+    }
+    Node node = nodesByName.get(spec.getNodeName());
+    if (node == null) {
+      vsProblems.add(
+          Problem.invalid(
+              vs,
+              "RealServer "
+                  + rsRef
+                  + " has no address and its node "
+                  + spec.getNodeName()
+                  + " does not exist"));
+      return Optional.empty();
+    }
+    Optional<InetAddress> ip =
+        internalIps(node).stream().filter(a -> Ips.isIpv6(a) == Ips.isIpv6(vip)).findFirst();
+    if (ip.isEmpty()) {
+      vsProblems.add(
+          Problem.invalid(
+              vs,
+              "RealServer "
+                  + rsRef
+                  + " has no address and node "
+                  + spec.getNodeName()
+                  + " has no "
+                  + Ips.family(vip)
+                  + " InternalIP"));
+    }
+    return ip;
+  }
+
+  private Optional<IpvsService> ipvsService(
+      ServiceKey key, VirtualServiceSpec spec, ObjectRef ref, List<Problem> vsProblems) {
+    Scheduler scheduler = spec.getScheduler() == null ? Scheduler.WLC : spec.getScheduler();
+    boolean ipv6 = key.family() == ServiceKey.AF_INET6;
+    int hostNetmask = ipv6 ? 128 : Ips.ipv4Mask(32);
+    Persistence p = spec.getPersistence();
+    if (p == null || p.getTimeoutSeconds() == null) {
+      return Optional.of(new IpvsService(key, scheduler.kernelName(), 0, 0, hostNetmask));
+    }
+    int netmask = hostNetmask;
+    if (p.getNetmask() != null) {
+      Optional<Integer> m = ipv6 ? Optional.empty() : Ips.ipv4Mask(p.getNetmask());
+      if (m.isEmpty()) {
+        vsProblems.add(
+            Problem.invalid(
+                ref,
+                "persistence.netmask "
+                    + p.getNetmask()
+                    + " is not a contiguous IPv4 netmask"
+                    + (ipv6 ? " (use prefixLength for an IPv6 VIP)" : "")));
+        return Optional.empty();
+      }
+      netmask = m.get();
+    } else if (p.getPrefixLength() != null) {
+      int prefix = p.getPrefixLength();
+      if (prefix < 0 || prefix > (ipv6 ? 128 : 32)) {
+        vsProblems.add(
+            Problem.invalid(ref, "persistence.prefixLength " + prefix + " does not fit the VIP"));
+        return Optional.empty();
+      }
+      netmask = ipv6 ? prefix : Ips.ipv4Mask(prefix);
+    }
+    return Optional.of(
+        new IpvsService(
+            key, scheduler.kernelName(), IpvsService.F_PERSISTENT, p.getTimeoutSeconds(), netmask));
+  }
+
+  private Optional<String> directorInterface(InetAddress vip) {
+    if (settings.directorInterface().isPresent()) {
+      return settings.directorInterface();
+    }
+    return internalIps(thisNode).stream()
+        .filter(a -> Ips.isIpv6(a) == Ips.isIpv6(vip))
+        .map(interfaces::holding)
+        .flatMap(Optional::stream)
+        .findFirst();
+  }
+
+  private void wantAddress(String iface, InetAddress vip, ObjectRef ref, String role) {
+    boolean ipv6 = Ips.isIpv6(vip);
+    AddressKey key = new AddressKey(iface, vip);
+    DesiredAddress previous = addresses.get(key);
+    Set<ObjectRef> wantedBy = new TreeSet<>();
+    wantedBy.add(ref);
+    if (previous != null) {
+      wantedBy.addAll(previous.wantedBy());
+    }
+    addresses.put(
+        key,
+        new DesiredAddress(
+            iface, vip, ipv6 ? 128 : 32, ipv6 ? null : label(iface), wantedBy, role));
+  }
+
+  private void wantSysctl(String path, String value, ObjectRef ref, String why) {
+    DesiredSysctl previous = sysctls.get(path);
+    Set<ObjectRef> wantedBy = new TreeSet<>();
+    wantedBy.add(ref);
+    if (previous != null) {
+      wantedBy.addAll(previous.wantedBy());
+    }
+    sysctls.put(path, new DesiredSysctl(path, value, wantedBy, why));
+  }
+
+  /**
+   * The IPv4 label marking an address as the agent's: {@code <iface>:lvs}, with the interface part
+   * cut so the whole fits IFA_LABEL's 15 bytes while keeping the {@code :lvs} suffix.
+   */
+  static String label(String iface) {
+    int room = IFNAMSIZ_LABEL - LABEL_SUFFIX.length();
+    return (iface.length() > room ? iface.substring(0, room) : iface) + LABEL_SUFFIX;
+  }
+
+  private static List<InetAddress> internalIps(Node node) {
+    if (node == null || node.getStatus() == null || node.getStatus().getAddresses() == null) {
+      return List.of();
+    }
+    List<InetAddress> result = new ArrayList<>();
+    for (NodeAddress a : node.getStatus().getAddresses()) {
+      if (INTERNAL_IP.equals(a.getType())) {
+        Ips.parse(a.getAddress()).ifPresent(result::add);
+      }
+    }
+    return result;
+  }
+
+  private static RealServerSpec specOf(RealServer rs) {
+    return rs.getSpec() == null ? new RealServerSpec() : rs.getSpec();
+  }
+
+  private static Protocol protocolOf(VirtualServiceSpec spec) {
+    return spec.getProtocol() == null ? Protocol.TCP : spec.getProtocol();
+  }
+
+  private static int protocolNumber(Protocol p) {
+    return switch (p) {
+      case TCP -> ServiceKey.IPPROTO_TCP;
+      case UDP -> ServiceKey.IPPROTO_UDP;
+      case SCTP -> ServiceKey.IPPROTO_SCTP;
+    };
+  }
+
+  private static Instant createdAt(VirtualService vs) {
+    String ts = vs.getMetadata().getCreationTimestamp();
+    if (ts == null) {
+      return Instant.MAX;
+    }
+    try {
+      return Instant.parse(ts);
+    } catch (DateTimeParseException e) {
+      return Instant.MAX;
+    }
+  }
+
+  private static <T> T orDefault(T value, T fallback) {
+    return value == null ? fallback : value;
+  }
+}

@@ -1,0 +1,12 @@
+package dev.lvs.agent.state;
+
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** A kernel parameter value the node wants, and why. */
+public record DesiredSysctl(String path, String value, Set<ObjectRef> wantedBy, String why) {
+  public DesiredSysctl {
+    wantedBy = Collections.unmodifiableSet(new TreeSet<>(wantedBy));
+  }
+}

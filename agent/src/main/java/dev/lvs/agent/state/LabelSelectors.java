@@ -1,0 +1,51 @@
+package dev.lvs.agent.state;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import java.util.List;
+import java.util.Map;
+
+/** Kubernetes label selector semantics: matchLabels AND every matchExpression. */
+public final class LabelSelectors {
+  private LabelSelectors() {}
+
+  /**
+   * Whether {@code labels} satisfy the selector. A null selector selects nothing; an empty one
+   * selects everything (Kubernetes' meaning; the CRD forbids it for directors). An unknown operator
+   * selects nothing.
+   */
+  public static boolean matches(LabelSelector selector, Map<String, String> labels) {
+    if (selector == null) {
+      return false;
+    }
+    Map<String, String> have = labels == null ? Map.of() : labels;
+    if (selector.getMatchLabels() != null) {
+      for (Map.Entry<String, String> e : selector.getMatchLabels().entrySet()) {
+        if (!e.getValue().equals(have.get(e.getKey()))) {
+          return false;
+        }
+      }
+    }
+    if (selector.getMatchExpressions() != null) {
+      for (LabelSelectorRequirement r : selector.getMatchExpressions()) {
+        if (!matches(r, have)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean matches(LabelSelectorRequirement r, Map<String, String> labels) {
+    String value = labels.get(r.getKey());
+    List<String> values = r.getValues() == null ? List.of() : r.getValues();
+    String op = r.getOperator() == null ? "" : r.getOperator();
+    return switch (op) {
+      case "In" -> value != null && values.contains(value);
+      case "NotIn" -> value == null || !values.contains(value);
+      case "Exists" -> labels.containsKey(r.getKey());
+      case "DoesNotExist" -> !labels.containsKey(r.getKey());
+      default -> false;
+    };
+  }
+}

@@ -1,0 +1,172 @@
+package dev.lvs.agent.sync;
+
+import dev.lvs.agent.ipvs.IpvsClient;
+import dev.lvs.agent.ipvs.ServiceKey;
+import dev.lvs.agent.link.AddressClient;
+import dev.lvs.agent.netlink.NetlinkException;
+import dev.lvs.agent.state.OwnedAddress;
+import dev.lvs.agent.state.OwnedSysctl;
+import dev.lvs.agent.state.Ownership;
+import dev.lvs.agent.sync.ApplyResult.StepFailure;
+import dev.lvs.agent.sysctl.Sysctls;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes a {@link Plan} against the kernel interfaces, one step at a time, logging one line per
+ * change. A failing step is logged with the object it concerns and recorded; the rest of the plan
+ * goes on. Ownership is taken only for what was actually created, and dropped only for what was
+ * actually removed (or was already gone).
+ */
+public final class Applier {
+  private static final Logger log = LoggerFactory.getLogger(Applier.class);
+
+  private final IpvsClient ipvs;
+  private final AddressClient addresses;
+  private final Sysctls sysctls;
+
+  public Applier(IpvsClient ipvs, AddressClient addresses, Sysctls sysctls) {
+    this.ipvs = ipvs;
+    this.addresses = addresses;
+    this.sysctls = sysctls;
+  }
+
+  /** Applies {@code plan}; {@code ownership} is not changed, the result carries the new one. */
+  public ApplyResult apply(Plan plan, Ownership ownership) {
+    Ownership owned = ownership.copy();
+    for (Forget f : plan.forgets()) {
+      log.info(f.describe());
+      f.applyTo(owned);
+    }
+    List<Step> applied = new ArrayList<>();
+    List<StepFailure> failures = new ArrayList<>();
+    Set<ServiceKey> failedServices = new HashSet<>();
+    for (Step step : plan.steps()) {
+      if (step instanceof Step.AddDestination d && failedServices.contains(d.service())) {
+        failures.add(new StepFailure(step, "skipped: its service could not be created"));
+        continue;
+      }
+      try {
+        String note = execute(step, owned);
+        log.info(note == null ? step.describe() : step.describe() + "; " + note);
+        applied.add(step);
+      } catch (IOException | RuntimeException e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (e instanceof NetlinkException ne && ne.isExists()) {
+          message += ": created by something else meanwhile, left alone";
+        }
+        log.warn("failed: {}: {}", step.describe(), message);
+        failures.add(new StepFailure(step, message));
+        if (step instanceof Step.AddService s) {
+          failedServices.add(s.service().key());
+        }
+      }
+    }
+    return new ApplyResult(applied, failures, owned);
+  }
+
+  /** Runs one step and updates {@code owned}; returns a note for the log line, or null. */
+  private String execute(Step step, Ownership owned) throws IOException {
+    if (step instanceof Step.AddService s) {
+      ipvs.addService(s.service());
+      owned.addService(s.service().key());
+      return null;
+    }
+    if (step instanceof Step.UpdateService s) {
+      ipvs.updateService(s.to());
+      return null;
+    }
+    if (step instanceof Step.DeleteService s) {
+      String note = null;
+      try {
+        ipvs.deleteService(s.key());
+      } catch (NetlinkException e) {
+        if (!e.isNotFound()) {
+          throw e;
+        }
+        note = "already gone";
+      }
+      owned.removeService(s.key());
+      return note;
+    }
+    if (step instanceof Step.AddDestination s) {
+      ipvs.addDestination(s.service(), s.destination());
+      owned.addDestination(s.service(), s.destination().key());
+      return null;
+    }
+    if (step instanceof Step.UpdateDestination s) {
+      ipvs.updateDestination(s.service(), s.to());
+      return null;
+    }
+    if (step instanceof Step.DeleteDestination s) {
+      String note = null;
+      try {
+        ipvs.deleteDestination(s.service(), s.destination());
+      } catch (NetlinkException e) {
+        if (!e.isNotFound()) {
+          throw e;
+        }
+        note = "already gone";
+      }
+      owned.removeDestination(s.service(), s.destination());
+      return note;
+    }
+    if (step instanceof Step.AddAddress s) {
+      addresses.addAddress(s.address());
+      owned.addAddress(
+          new OwnedAddress(
+              s.address().linkIndex(),
+              s.interfaceName(),
+              s.address().address(),
+              s.address().prefixLength(),
+              s.address().label()));
+      return null;
+    }
+    if (step instanceof Step.DeleteAddress s) {
+      String note = null;
+      try {
+        addresses.deleteAddress(s.address());
+      } catch (NetlinkException e) {
+        if (!e.isNotFound()) {
+          throw e;
+        }
+        note = "already gone";
+      }
+      owned.removeAddress(new OwnedAddress.Key(s.address().linkIndex(), s.address().address()));
+      return note;
+    }
+    if (step instanceof Step.SetSysctl s) {
+      Optional<String> before = sysctls.read(s.path());
+      if (before.isEmpty()) {
+        throw new IOException(
+            "no kernel parameter /proc/sys/"
+                + s.path()
+                + (s.path().startsWith("net/ipv4/vs/") ? " (is the ip_vs module loaded?)" : ""));
+      }
+      sysctls.write(s.path(), s.value());
+      String original = owned.sysctl(s.path()).map(OwnedSysctl::original).orElse(before.get());
+      owned.putSysctl(s.path(), new OwnedSysctl(original, s.value()));
+      return null;
+    }
+    if (step instanceof Step.RestoreSysctl s) {
+      Optional<String> now = sysctls.read(s.path());
+      String note = null;
+      if (now.isEmpty()) {
+        note = "parameter is gone";
+      } else if (!now.get().equals(s.applied())) {
+        note = "changed meanwhile to " + now.get() + ", left as it is";
+      } else {
+        sysctls.write(s.path(), s.original());
+      }
+      owned.removeSysctl(s.path());
+      return note;
+    }
+    throw new IllegalStateException("unknown step " + step);
+  }
+}

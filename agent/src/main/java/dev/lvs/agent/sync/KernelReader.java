@@ -1,0 +1,77 @@
+package dev.lvs.agent.sync;
+
+import dev.lvs.agent.ipvs.DestinationEntry;
+import dev.lvs.agent.ipvs.IpvsClient;
+import dev.lvs.agent.ipvs.IpvsDestination;
+import dev.lvs.agent.ipvs.IpvsDestination.DestinationKey;
+import dev.lvs.agent.ipvs.IpvsService;
+import dev.lvs.agent.ipvs.ServiceEntry;
+import dev.lvs.agent.ipvs.ServiceKey;
+import dev.lvs.agent.link.AddressClient;
+import dev.lvs.agent.link.IfAddress;
+import dev.lvs.agent.link.Link;
+import dev.lvs.agent.state.ActualState;
+import dev.lvs.agent.state.DesiredState;
+import dev.lvs.agent.state.Ownership;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads what the agent needs from the kernel: links and addresses always; the IPVS table only when
+ * the node wants or owns IPVS services (so real servers never need the ip_vs module); destinations
+ * only of owned services; the sysctls desired or owned.
+ */
+public final class KernelReader {
+  private final IpvsClient ipvs;
+  private final AddressClient addresses;
+  private final dev.lvs.agent.sysctl.Sysctls sysctls;
+
+  public KernelReader(
+      IpvsClient ipvs, AddressClient addresses, dev.lvs.agent.sysctl.Sysctls sysctls) {
+    this.ipvs = ipvs;
+    this.addresses = addresses;
+    this.sysctls = sysctls;
+  }
+
+  /** Links and addresses: read first, as the desired state depends on them. */
+  public Interfaces interfaces() throws IOException {
+    return new Interfaces(addresses.links(), addresses.addresses());
+  }
+
+  public ActualState read(Interfaces interfaces, DesiredState desired, Ownership owned)
+      throws IOException {
+    Map<ServiceKey, IpvsService> services = new LinkedHashMap<>();
+    Map<ServiceKey, Map<DestinationKey, IpvsDestination>> destinations = new LinkedHashMap<>();
+    if (!desired.services().isEmpty() || !owned.services().isEmpty()) {
+      for (ServiceEntry e : ipvs.listServices()) {
+        services.put(e.service().key(), e.service());
+      }
+      for (ServiceKey key : owned.services()) {
+        if (!services.containsKey(key)) {
+          continue;
+        }
+        Map<DestinationKey, IpvsDestination> dests = new LinkedHashMap<>();
+        for (DestinationEntry d : ipvs.listDestinations(key)) {
+          dests.put(d.destination().key(), d.destination());
+        }
+        destinations.put(key, dests);
+      }
+    }
+    Set<String> paths = new TreeSet<>(desired.sysctls().keySet());
+    paths.addAll(owned.sysctls().keySet());
+    Map<String, Optional<String>> values = new LinkedHashMap<>();
+    for (String path : paths) {
+      values.put(path, sysctls.read(path));
+    }
+    return new ActualState(
+        services, destinations, interfaces.links(), interfaces.addresses(), values);
+  }
+
+  /** The links and addresses of the node. */
+  public record Interfaces(List<Link> links, List<IfAddress> addresses) {}
+}

@@ -1,0 +1,136 @@
+package dev.lvs.agent.sync;
+
+import dev.lvs.agent.report.Reporter;
+import dev.lvs.agent.report.SyncMetrics;
+import dev.lvs.agent.source.Snapshot;
+import dev.lvs.agent.source.Source;
+import dev.lvs.agent.state.ActualState;
+import dev.lvs.agent.state.AgentSettings;
+import dev.lvs.agent.state.DesiredState;
+import dev.lvs.agent.state.HostInterfaces;
+import dev.lvs.agent.state.Ownership;
+import dev.lvs.agent.state.OwnershipStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sync: {@code desired = compute(snapshot)}, {@code actual = read()}, {@code plan =
+ * diff(desired, actual, owned)}, {@code apply(plan)}, record ownership, report. Always the whole
+ * node, never "what the event touched". Until every source has loaded, removals are held back.
+ */
+public final class Syncer {
+  private static final Logger log = LoggerFactory.getLogger(Syncer.class);
+
+  private final String nodeName;
+  private final AgentSettings settings;
+  private final Source source;
+  private final KernelReader reader;
+  private final Applier applier;
+  private final OwnershipStore store;
+  private final Reporter reporter;
+  private final SyncMetrics metrics;
+  private final Object kernelLock;
+  private final Clock clock;
+  private volatile boolean ready;
+  private boolean warnedNotLoaded;
+
+  public Syncer(
+      String nodeName,
+      AgentSettings settings,
+      Source source,
+      KernelReader reader,
+      Applier applier,
+      OwnershipStore store,
+      Reporter reporter,
+      SyncMetrics metrics,
+      Object kernelLock,
+      Clock clock) {
+    this.nodeName = nodeName;
+    this.settings = settings;
+    this.source = source;
+    this.reader = reader;
+    this.applier = applier;
+    this.store = store;
+    this.reporter = reporter;
+    this.metrics = metrics;
+    this.kernelLock = kernelLock;
+    this.clock = clock;
+  }
+
+  /** Runs one sync. Throws only when it could not complete (the kernel or state file failed). */
+  public SyncResult sync() throws IOException {
+    long start = System.nanoTime();
+    Instant now = clock.instant();
+    try {
+      boolean loaded = source.hasSynced();
+      Snapshot snapshot = source.snapshot();
+      SyncResult result;
+      synchronized (kernelLock) {
+        KernelReader.Interfaces interfaces = reader.interfaces();
+        DesiredState desired =
+            DesiredState.compute(
+                snapshot.virtualServices(),
+                snapshot.realServers(),
+                snapshot.nodes(),
+                nodeName,
+                settings,
+                HostInterfaces.from(interfaces.links(), interfaces.addresses()));
+        Ownership owned = store.current();
+        ActualState actual = reader.read(interfaces, desired, owned);
+        Plan plan = Planner.diff(desired, actual, owned);
+        if (!loaded) {
+          Plan additive = plan.withoutRemovals();
+          if (additive.steps().size() != plan.steps().size() || !plan.forgets().isEmpty()) {
+            if (!warnedNotLoaded) {
+              log.info(
+                  "sync: {} has not fully loaded yet: holding back {} removal(s) until it has",
+                  source.describe(),
+                  plan.steps().size() - additive.steps().size() + plan.forgets().size());
+              warnedNotLoaded = true;
+            }
+          }
+          plan = additive;
+        }
+        ApplyResult applied = applier.apply(plan, owned);
+        store.save(applied.ownership());
+        result = new SyncResult(now, loaded, snapshot, desired, plan, applied);
+      }
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      metrics.recordSync(result, took);
+      if (!result.plan().isEmpty() || !result.applyOk()) {
+        log.info(
+            "sync: {} change(s), {} failed, in {} ms",
+            result.applied().applied().size(),
+            result.applied().failures().size(),
+            took.toMillis());
+      } else {
+        log.debug("sync: nothing to change ({} ms)", took.toMillis());
+      }
+      if (loaded) {
+        ready = true;
+        reportQuietly(result);
+      }
+      return result;
+    } catch (IOException | RuntimeException e) {
+      metrics.recordError(Duration.ofNanos(System.nanoTime() - start), now.getEpochSecond());
+      throw e;
+    }
+  }
+
+  /** Whether a sync has completed with every source loaded. */
+  public boolean isReady() {
+    return ready;
+  }
+
+  private void reportQuietly(SyncResult result) {
+    try {
+      reporter.report(result);
+    } catch (RuntimeException e) {
+      log.warn("report: failed: {}", e.toString());
+    }
+  }
+}

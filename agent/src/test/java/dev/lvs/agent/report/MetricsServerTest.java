@@ -1,0 +1,58 @@
+package dev.lvs.agent.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lvs.agent.fake.FakeIpvsClient;
+import dev.lvs.agent.ipvs.ForwardMethod;
+import dev.lvs.agent.ipvs.IpvsDestination;
+import dev.lvs.agent.ipvs.IpvsService;
+import dev.lvs.agent.ipvs.ServiceKey;
+import dev.lvs.agent.state.Ips;
+import dev.lvs.agent.state.Ownership;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class MetricsServerTest {
+  @Test
+  void healthReadinessAndMetricsOfOwnedServicesOnly() throws Exception {
+    FakeIpvsClient ipvs = new FakeIpvsClient();
+    ServiceKey ours = ServiceKey.of(6, Ips.literal("172.16.58.1"), 80);
+    ServiceKey theirs = ServiceKey.of(6, Ips.literal("10.9.9.9"), 53);
+    ipvs.addService(new IpvsService(ours, "wlc", 0, 0, -1));
+    ipvs.addService(new IpvsService(theirs, "rr", 0, 0, -1));
+    ipvs.addDestination(
+        ours,
+        new IpvsDestination(Ips.literal("172.16.58.7"), 80, ForwardMethod.DIRECT_ROUTE, 2, 0, 0));
+    Ownership owned = Ownership.empty();
+    owned.addService(ours);
+    AtomicBoolean ready = new AtomicBoolean(false);
+    HttpClient http = HttpClient.newHttpClient();
+    try (AgentHttpServer server =
+        AgentHttpServer.start(
+            0, ready::get, new SyncMetrics(), new IpvsMetrics(ipvs, () -> owned, new Object()))) {
+      String base = "http://127.0.0.1:" + server.port();
+      assertThat(get(http, base + "/healthz").statusCode()).isEqualTo(200);
+      assertThat(get(http, base + "/readyz").statusCode()).isEqualTo(503);
+      ready.set(true);
+      assertThat(get(http, base + "/readyz").statusCode()).isEqualTo(200);
+      HttpResponse<String> m = get(http, base + "/metrics");
+      assertThat(m.statusCode()).isEqualTo(200);
+      assertThat(m.body())
+          .contains("# TYPE lvs_agent_sync_duration_seconds histogram")
+          .contains("lvs_agent_syncs_total 0")
+          .contains(
+              "lvs_ipvs_destination_active_connections{protocol=\"TCP\",vip=\"172.16.58.1\",port=\"80\",destination=\"172.16.58.7\",destination_port=\"80\"} 3")
+          .contains("lvs_ipvs_destination_bytes_in_total{protocol=\"TCP\",vip=\"172.16.58.1\"")
+          .doesNotContain("10.9.9.9");
+    }
+  }
+
+  static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

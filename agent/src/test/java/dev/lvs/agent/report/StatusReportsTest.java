@@ -1,0 +1,134 @@
+package dev.lvs.agent.report;
+
+import static dev.lvs.agent.fake.TestObjects.director;
+import static dev.lvs.agent.fake.TestObjects.node;
+import static dev.lvs.agent.fake.TestObjects.rs;
+import static dev.lvs.agent.fake.TestObjects.vs;
+import static dev.lvs.agent.fake.TestObjects.web;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lvs.agent.source.Snapshot;
+import dev.lvs.agent.state.AgentSettings;
+import dev.lvs.agent.state.DesiredState;
+import dev.lvs.agent.state.HostInterfaces;
+import dev.lvs.agent.state.ObjectRef;
+import dev.lvs.agent.state.Ownership;
+import dev.lvs.agent.sync.ApplyResult;
+import dev.lvs.agent.sync.Plan;
+import dev.lvs.agent.sync.SyncResult;
+import dev.lvs.operator.api.v1alpha1.LvsApi;
+import dev.lvs.operator.api.v1alpha1.NodeReport;
+import dev.lvs.operator.api.v1alpha1.RealServer;
+import dev.lvs.operator.api.v1alpha1.RealServerStatus;
+import dev.lvs.operator.api.v1alpha1.VirtualService;
+import dev.lvs.operator.api.v1alpha1.VirtualServiceStatus;
+import io.fabric8.kubernetes.api.model.Node;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StatusReportsTest {
+  static final List<Node> NODES =
+      List.of(director("lb1", "172.16.58.2"), node("rs1", Map.of(), "172.16.58.7"));
+
+  static SyncResult result(String nodeName, List<VirtualService> vs, List<RealServer> servers) {
+    DesiredState d =
+        DesiredState.compute(
+            vs,
+            servers,
+            NODES,
+            nodeName,
+            AgentSettings.DEFAULTS,
+            HostInterfaces.of("eth0", "172.16.58.2"));
+    return new SyncResult(
+        Instant.EPOCH,
+        true,
+        new Snapshot(vs, servers, NODES),
+        d,
+        Plan.EMPTY,
+        new ApplyResult(List.of(), List.of(), Ownership.empty()));
+  }
+
+  @Test
+  void directorReportsRolesGenerationsAndApplied() {
+    StatusReports.Writes w =
+        StatusReports.compute(
+            result("lb1", List.of(web()), List.of(rs("rs1", "172.16.58.7", "rs1", 2))), "lb1");
+    assertThat(w.nodeReports())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.virtualService()).isEqualTo(new ObjectRef("default", "web"));
+              assertThat(r.report().getRoles()).containsExactly(LvsApi.ROLE_DIRECTOR);
+              assertThat(r.report().getObservedGeneration()).isEqualTo(1L);
+              assertThat(r.report().getRealServerGenerations()).containsEntry("rs1", 3L);
+              assertThat(r.report().getState()).isEqualTo(StatusReports.STATE_APPLIED);
+              assertThat(r.report().getMessage()).isNull();
+            });
+    assertThat(w.vips()).isEmpty();
+  }
+
+  @Test
+  void unchangedContentIsNotWrittenAgainWhateverTheTimestamp() {
+    VirtualService v = web();
+    SyncResult first = result("lb1", List.of(v), List.of(rs("rs1", "172.16.58.7", "rs1", 2)));
+    NodeReport written = StatusReports.compute(first, "lb1").nodeReports().get(0).report();
+    written.setLastUpdateTime("2024-01-01T00:00:00Z");
+    VirtualServiceStatus status = new VirtualServiceStatus();
+    status.getNodes().put("lb1", written);
+    v.setStatus(status);
+    assertThat(
+            StatusReports.compute(
+                    result("lb1", List.of(v), List.of(rs("rs1", "172.16.58.7", "rs1", 2))), "lb1")
+                .isEmpty())
+        .isTrue();
+  }
+
+  @Test
+  void conflictLoserReportsConflictWithMessage() {
+    VirtualService old = web();
+    VirtualService young = vs("web2", "172.16.58.1", 80, s -> {});
+    young.getMetadata().setCreationTimestamp("2025-01-01T00:00:00Z");
+    StatusReports.Writes w =
+        StatusReports.compute(result("lb1", List.of(old, young), List.of()), "lb1");
+    assertThat(w.nodeReports())
+        .filteredOn(r -> r.virtualService().name().equals("web2"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.report().getState()).isEqualTo(StatusReports.STATE_CONFLICT);
+              assertThat(r.report().getMessage()).contains("default/web");
+            });
+  }
+
+  @Test
+  void entryIsRemovedWhenTheNodeNoLongerPlaysARole() {
+    VirtualService v = web();
+    VirtualServiceStatus status = new VirtualServiceStatus();
+    NodeReport stale = new NodeReport();
+    stale.setState("Applied");
+    status.getNodes().put("other", stale);
+    v.setStatus(status);
+    StatusReports.Writes w = StatusReports.compute(result("other", List.of(v), List.of()), "other");
+    assertThat(w.nodeReports()).singleElement().satisfies(r -> assertThat(r.report()).isNull());
+  }
+
+  @Test
+  void realServerVipsAreWrittenForThisNodesServersAndClearedWhenGone() {
+    RealServer rs1 = rs("rs1", "172.16.58.7", "rs1", 2);
+    StatusReports.Writes w =
+        StatusReports.compute(result("rs1", List.of(web()), List.of(rs1)), "rs1");
+    assertThat(w.vips())
+        .containsExactly(
+            new StatusReports.VipsWrite(new ObjectRef("default", "rs1"), List.of("172.16.58.1")));
+
+    RealServerStatus held = new RealServerStatus();
+    held.setVips(List.of("172.16.58.1"));
+    rs1.setStatus(held);
+    StatusReports.Writes gone =
+        StatusReports.compute(result("rs1", List.of(), List.of(rs1)), "rs1");
+    assertThat(gone.vips())
+        .containsExactly(new StatusReports.VipsWrite(new ObjectRef("default", "rs1"), List.of()));
+  }
+}
