@@ -1,8 +1,10 @@
 package dev.lvs.operator.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,6 +128,9 @@ public final class OperatorOptions {
           new Option("agent-max-unavailable", false, "1", "rolling update maxUnavailable"),
           new Option("help", false, null, "print this help and exit"));
 
+  /** YAML, and so JSON too. */
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
   public static String help() {
@@ -210,7 +215,7 @@ public final class OperatorOptions {
 
   private static Map<String, Object> readFile(Path file) throws UsageException {
     try {
-      Object parsed = Serialization.unmarshal(Files.readString(file), Object.class);
+      Object parsed = YAML.readValue(Files.readString(file), Object.class);
       if (parsed == null) {
         return Map.of();
       }
@@ -229,7 +234,7 @@ public final class OperatorOptions {
     } catch (IOException e) {
       throw new UsageException("cannot read config file " + file + ": " + e.getMessage());
     } catch (RuntimeException e) {
-      throw new UsageException("config file " + file + " is not valid YAML: " + e.getMessage());
+      throw new UsageException("config file " + file + " is not valid: " + e.getMessage());
     }
   }
 
@@ -437,7 +442,7 @@ public final class OperatorOptions {
         return unmarshal(name, s, type);
       }
       try {
-        return Serialization.jsonMapper().convertValue(v, type);
+        return YAML.convertValue(v, type);
       } catch (IllegalArgumentException e) {
         throw new UsageException("--" + name + ": " + e.getMessage());
       }
@@ -453,8 +458,8 @@ public final class OperatorOptions {
 
     private static <T> T unmarshal(String name, String s, Class<T> type) throws UsageException {
       try {
-        return Serialization.unmarshal(s, type);
-      } catch (RuntimeException e) {
+        return YAML.readValue(s, type);
+      } catch (JsonProcessingException | RuntimeException e) {
         throw new UsageException("--" + name + ": cannot parse '" + s + "': " + e.getMessage());
       }
     }
