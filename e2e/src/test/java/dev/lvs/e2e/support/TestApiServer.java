@@ -30,12 +30,19 @@ public final class TestApiServer {
   private final String kubeConfigYaml;
 
   private TestApiServer() {
-    if (System.getenv(KubeAPIServerConfigBuilder.KUBE_API_TEST_OFFLINE_MODE) == null) {
+    // Offline mode is set here, not through KUBE_API_TEST_OFFLINE_MODE: kube-api-test 7.5.2
+    // casts that variable's string to Boolean and fails.
+    boolean provisioned = System.getenv("LVS_K8S_BIN") != null;
+    boolean download = "1".equals(System.getenv("LVS_KUBE_API_TEST_DOWNLOAD"));
+    if (!provisioned && !download) {
       throw new IllegalStateException(
           "No kube-apiserver binaries configured. Run the tests through e2e/bin/test, or first: "
-              + "eval \"$(e2e/bin/k8s-binaries env)\"");
+              + "eval \"$(e2e/bin/k8s-binaries env)\" (or set LVS_KUBE_API_TEST_DOWNLOAD=1 to let"
+              + " kube-api-test download them where the internet is reachable)");
     }
-    server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig().build());
+    server =
+        new KubeAPIServer(
+            KubeAPIServerConfigBuilder.anAPIServerConfig().withOfflineMode(provisioned).build());
     server.start();
     kubeConfigYaml = server.getKubeConfigYaml();
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-apiserver-stop"));
