@@ -108,7 +108,7 @@ public final class AgentDaemonSetRenderer {
             .withNewAffinity()
             .withNewNodeAffinity()
             .withNewRequiredDuringSchedulingIgnoredDuringExecution()
-            .withNodeSelectorTerms(nodeTerm(nodes))
+            .withNodeSelectorTerms(nodeTerms(nodes))
             .endRequiredDuringSchedulingIgnoredDuringExecution()
             .endNodeAffinity()
             .endAffinity()
@@ -122,25 +122,34 @@ public final class AgentDaemonSetRenderer {
     return ds;
   }
 
-  /** The node affinity term: exactly these nodes, by name. */
-  static NodeSelectorTerm nodeTerm(SortedSet<String> nodes) {
+  /**
+   * The node affinity: exactly these nodes, by name. The API server allows only one value per
+   * {@code metadata.name} field requirement, so each node gets its own term (terms are ORed), in
+   * name order, as the DaemonSet controller itself pins pods to nodes.
+   */
+  static List<NodeSelectorTerm> nodeTerms(SortedSet<String> nodes) {
     if (nodes.isEmpty()) {
-      return new NodeSelectorTermBuilder()
-          .withMatchExpressions(
-              new NodeSelectorRequirementBuilder()
-                  .withKey(NO_NODES_LABEL)
-                  .withOperator("Exists")
-                  .build())
-          .build();
+      return List.of(
+          new NodeSelectorTermBuilder()
+              .withMatchExpressions(
+                  new NodeSelectorRequirementBuilder()
+                      .withKey(NO_NODES_LABEL)
+                      .withOperator("Exists")
+                      .build())
+              .build());
     }
-    return new NodeSelectorTermBuilder()
-        .withMatchFields(
-            new NodeSelectorRequirementBuilder()
-                .withKey("metadata.name")
-                .withOperator("In")
-                .withValues(new ArrayList<>(nodes))
-                .build())
-        .build();
+    return nodes.stream()
+        .map(
+            node ->
+                new NodeSelectorTermBuilder()
+                    .withMatchFields(
+                        new NodeSelectorRequirementBuilder()
+                            .withKey("metadata.name")
+                            .withOperator("In")
+                            .withValues(node)
+                            .build())
+                    .build())
+        .toList();
   }
 
   /** The node names a rendered (or live) DaemonSet's affinity selects. */

@@ -93,9 +93,16 @@ class AgentDaemonSetTest {
             .getNodeAffinity()
             .getRequiredDuringSchedulingIgnoredDuringExecution()
             .getNodeSelectorTerms();
-    assertThat(term).hasSize(1);
-    assertThat(term.get(0).getMatchFields().get(0).getKey()).isEqualTo("metadata.name");
-    assertThat(term.get(0).getMatchFields().get(0).getOperator()).isEqualTo("In");
+    // One term per node: the API server accepts a single value per metadata.name requirement.
+    assertThat(term).hasSize(2);
+    assertThat(term.get(0).getMatchFields())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getKey()).isEqualTo("metadata.name");
+              assertThat(f.getOperator()).isEqualTo("In");
+              assertThat(f.getValues()).containsExactly("n1");
+            });
     assertThat(pod(ds).getHostNetwork()).isTrue();
     assertThat(pod(ds).getTolerations())
         .singleElement()
