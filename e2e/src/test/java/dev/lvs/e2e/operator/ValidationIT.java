@@ -60,7 +60,8 @@ class ValidationIT {
     assertThat(h.vsCondition(vs, Conditions.DEGRADED).orElseThrow().getMessage())
         .contains(messagePart);
     if (reason != null) {
-      assertThat(h.vsCondition(vs, Conditions.DEGRADED).orElseThrow().getReason()).isEqualTo(reason);
+      assertThat(h.vsCondition(vs, Conditions.DEGRADED).orElseThrow().getReason())
+          .isEqualTo(reason);
     }
   }
 
@@ -94,10 +95,11 @@ class ValidationIT {
         .resources(VirtualService.class)
         .inNamespace(h.namespace)
         .withName("second")
-        .edit(vs -> {
-          vs.getSpec().setPort(8080);
-          return vs;
-        });
+        .edit(
+            vs -> {
+              vs.getSpec().setPort(8080);
+              return vs;
+            });
     h.awaitCondition("second", Conditions.CONFLICT, "False", Reasons.NO_CONFLICT);
     awaitEvent("second", Reasons.RESOLVED, "Conflict resolved");
 
@@ -106,10 +108,11 @@ class ValidationIT {
         .resources(VirtualService.class)
         .inNamespace(h.namespace)
         .withName("second")
-        .edit(vs -> {
-          vs.getSpec().setPort(80);
-          return vs;
-        });
+        .edit(
+            vs -> {
+              vs.getSpec().setPort(80);
+              return vs;
+            });
     h.awaitCondition("second", Conditions.CONFLICT, "True", null);
     h.client.resources(VirtualService.class).inNamespace(h.namespace).withName("first").delete();
     h.awaitCondition("second", Conditions.CONFLICT, "False", Reasons.NO_CONFLICT);
@@ -127,10 +130,11 @@ class ValidationIT {
           .resources(VirtualService.class)
           .inNamespace(h.namespace)
           .withName("quiet")
-          .edit(vs -> {
-            vs.getMetadata().setAnnotations(Map.of("touch", Integer.toString(n)));
-            return vs;
-          });
+          .edit(
+              vs -> {
+                vs.getMetadata().setAnnotations(Map.of("touch", Integer.toString(n)));
+                return vs;
+              });
     }
     await()
         .during(Duration.ofSeconds(3))
@@ -181,12 +185,13 @@ class ValidationIT {
         .resources(VirtualService.class)
         .inNamespace(h.namespace)
         .withName("rsbad")
-        .edit(vs -> {
-          var local = new dev.lvs.operator.api.v1alpha1.LocalNode();
-          local.setEnabled(true);
-          vs.getSpec().setLocalNode(local);
-          return vs;
-        });
+        .edit(
+            vs -> {
+              var local = new dev.lvs.operator.api.v1alpha1.LocalNode();
+              local.setEnabled(true);
+              vs.getSpec().setLocalNode(local);
+              return vs;
+            });
     for (String rs : List.of("ghost", "vipaddr", "ondirector")) {
       h.awaitRsCondition(rs, Conditions.DEGRADED, "False", Reasons.AS_EXPECTED);
     }
@@ -207,19 +212,20 @@ class ValidationIT {
           .resources(VirtualService.class)
           .inNamespace(h.namespace)
           .withName("load")
-          .edit(vs -> {
-            vs.getSpec().getRealServerSelector().setMatchLabels(Map.of("app", app));
-            vs.getSpec()
-                .getRealServerSelector()
-                .setMatchExpressions(
-                    List.of(
-                        new io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder()
-                            .withKey("app")
-                            .withOperator(bogus)
-                            .withValues(app)
-                            .build()));
-            return vs;
-          });
+          .edit(
+              vs -> {
+                vs.getSpec().getRealServerSelector().setMatchLabels(Map.of("app", app));
+                vs.getSpec()
+                    .getRealServerSelector()
+                    .setMatchExpressions(
+                        List.of(
+                            new io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder()
+                                .withKey("app")
+                                .withOperator(bogus)
+                                .withValues(app)
+                                .build()));
+                return vs;
+              });
     }
     // The last edit selects load-a with a valid expression: the status converges to it.
     await()
@@ -246,9 +252,10 @@ class ValidationIT {
         .resources(RealServer.class)
         .inNamespace(h.namespace)
         .withName(rs)
-        .edit(r -> {
-          change.accept(r);
-          return r;
-        });
+        .edit(
+            r -> {
+              change.accept(r);
+              return r;
+            });
   }
 }
