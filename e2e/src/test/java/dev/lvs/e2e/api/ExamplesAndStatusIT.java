@@ -109,13 +109,17 @@ class ExamplesAndStatusIT {
         spec:
           vip: 127.0.0.1
           port: 80
-          scheduler: fancy
+          forwarding: Tunnel
           directors: {matchLabels: {lvs.dev/director: "true"}}
           realServerSelector: {matchLabels: {app: web}}
         """);
     Kubectl.Result r = kubectl.exec("apply", "-n", namespace, "-f", bad.toString());
     assertThat(r.exitCode()).isNotZero();
-    assertThat(r.stderr()).contains("spec.vip").contains("loopback").contains("spec.scheduler");
+    assertThat(r.stderr())
+        .contains("spec.vip")
+        .contains("loopback")
+        .contains("spec.forwarding")
+        .contains("not implemented yet");
   }
 
   @Test

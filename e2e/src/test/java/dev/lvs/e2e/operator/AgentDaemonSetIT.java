@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.lvs.e2e.support.TestApiServer;
 import dev.lvs.operator.agent.AgentDaemonSetRenderer;
 import dev.lvs.operator.api.v1alpha1.LvsApi;
-import dev.lvs.operator.api.v1alpha1.RealServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -109,16 +108,12 @@ class AgentDaemonSetIT {
   @Test
   @Order(2)
   void followsARealServerThatMovesToAnotherNode() {
-    h.client
-        .resources(RealServer.class)
-        .inNamespace(h.namespace)
-        .withName("rs2")
-        .edit(
-            rs -> {
-              rs.getSpec().setNodeName(rs3Node);
-              rs.getSpec().setAddress("172.31.58.9");
-              return rs;
-            });
+    h.editRs(
+        "rs2",
+        rs -> {
+          rs.getSpec().setNodeName(rs3Node);
+          rs.getSpec().setAddress("172.31.58.9");
+        });
     await()
         .atMost(OperatorHarness.TIMEOUT)
         .until(() -> myAffinity().equals(Set.of(director, rs1Node, rs3Node)));

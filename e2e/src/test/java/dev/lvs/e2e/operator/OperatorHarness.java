@@ -174,6 +174,49 @@ final class OperatorHarness implements AutoCloseable {
     return client.resource(rs).create();
   }
 
+  /**
+   * Edits a VirtualService as a user would, retrying on 409: the operator and the agents write
+   * status concurrently, which moves the resourceVersion an edit is based on.
+   */
+  void editVs(String name, java.util.function.Consumer<VirtualService> change) {
+    await()
+        .atMost(TIMEOUT)
+        .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () -> {
+              client
+                  .resources(VirtualService.class)
+                  .inNamespace(namespace)
+                  .withName(name)
+                  .edit(
+                      vs -> {
+                        change.accept(vs);
+                        return vs;
+                      });
+              return true;
+            });
+  }
+
+  /** Edits a RealServer, retrying on 409 (see {@link #editVs}). */
+  void editRs(String name, java.util.function.Consumer<RealServer> change) {
+    await()
+        .atMost(TIMEOUT)
+        .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () -> {
+              client
+                  .resources(RealServer.class)
+                  .inNamespace(namespace)
+                  .withName(name)
+                  .edit(
+                      rs -> {
+                        change.accept(rs);
+                        return rs;
+                      });
+              return true;
+            });
+  }
+
   VirtualService vs(String name) {
     return client.resources(VirtualService.class).inNamespace(namespace).withName(name).get();
   }

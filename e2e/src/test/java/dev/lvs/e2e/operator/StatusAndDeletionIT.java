@@ -99,15 +99,11 @@ class StatusAndDeletionIT {
     assertThat(h.rs("rs1").getStatus().getVips()).containsExactly("10.33.1.1");
 
     // A new generation is not Ready until the agents catch up.
-    h.client
-        .resources(VirtualService.class)
-        .inNamespace(h.namespace)
-        .withName("web")
-        .edit(
-            vs -> {
-              vs.getSpec().setScheduler(Scheduler.RR);
-              return vs;
-            });
+    h.editVs(
+        "web",
+        vs -> {
+          vs.getSpec().setScheduler(Scheduler.RR);
+        });
     h.awaitCondition("web", Conditions.READY, "False", Reasons.AGENTS_PENDING);
     assertThat(h.vs("web").getStatus().getObservedGeneration()).isEqualTo(gen("web"));
   }

@@ -91,28 +91,20 @@ class ValidationIT {
     awaitEvent("second", Reasons.DUPLICATE_VIRTUAL_SERVICE, h.namespace + "/first");
 
     // Resolve: the loser moves to another port.
-    h.client
-        .resources(VirtualService.class)
-        .inNamespace(h.namespace)
-        .withName("second")
-        .edit(
-            vs -> {
-              vs.getSpec().setPort(8080);
-              return vs;
-            });
+    h.editVs(
+        "second",
+        vs -> {
+          vs.getSpec().setPort(8080);
+        });
     h.awaitCondition("second", Conditions.CONFLICT, "False", Reasons.NO_CONFLICT);
     awaitEvent("second", Reasons.RESOLVED, "Conflict resolved");
 
     // The winner's deletion hands the key to the next oldest: re-collide, then delete first.
-    h.client
-        .resources(VirtualService.class)
-        .inNamespace(h.namespace)
-        .withName("second")
-        .edit(
-            vs -> {
-              vs.getSpec().setPort(80);
-              return vs;
-            });
+    h.editVs(
+        "second",
+        vs -> {
+          vs.getSpec().setPort(80);
+        });
     h.awaitCondition("second", Conditions.CONFLICT, "True", null);
     h.client.resources(VirtualService.class).inNamespace(h.namespace).withName("first").delete();
     h.awaitCondition("second", Conditions.CONFLICT, "False", Reasons.NO_CONFLICT);
@@ -126,15 +118,11 @@ class ValidationIT {
     // Touch the object several times without changing what is wrong.
     for (int i = 0; i < 3; i++) {
       int n = i;
-      h.client
-          .resources(VirtualService.class)
-          .inNamespace(h.namespace)
-          .withName("quiet")
-          .edit(
-              vs -> {
-                vs.getMetadata().setAnnotations(Map.of("touch", Integer.toString(n)));
-                return vs;
-              });
+      h.editVs(
+          "quiet",
+          vs -> {
+            vs.getMetadata().setAnnotations(Map.of("touch", Integer.toString(n)));
+          });
     }
     await()
         .during(Duration.ofSeconds(3))
@@ -181,17 +169,13 @@ class ValidationIT {
     // Resolve each: the node appears, the address changes, the service serves locally.
     h.createNode(h.namespace + "-no-such-node", "10.32.0.99");
     edit("vipaddr", rs -> rs.getSpec().setAddress("10.32.4.8"));
-    h.client
-        .resources(VirtualService.class)
-        .inNamespace(h.namespace)
-        .withName("rsbad")
-        .edit(
-            vs -> {
-              var local = new dev.lvs.operator.api.v1alpha1.LocalNode();
-              local.setEnabled(true);
-              vs.getSpec().setLocalNode(local);
-              return vs;
-            });
+    h.editVs(
+        "rsbad",
+        vs -> {
+          var local = new dev.lvs.operator.api.v1alpha1.LocalNode();
+          local.setEnabled(true);
+          vs.getSpec().setLocalNode(local);
+        });
     for (String rs : List.of("ghost", "vipaddr", "ondirector")) {
       h.awaitRsCondition(rs, Conditions.DEGRADED, "False", Reasons.AS_EXPECTED);
     }
@@ -208,24 +192,20 @@ class ValidationIT {
     for (int i = 0; i < 40; i++) {
       String app = i % 2 == 0 ? "load-b" : "load-a";
       String bogus = i % 7 == 0 ? "Bogus" : "In";
-      h.client
-          .resources(VirtualService.class)
-          .inNamespace(h.namespace)
-          .withName("load")
-          .edit(
-              vs -> {
-                vs.getSpec().getRealServerSelector().setMatchLabels(Map.of("app", app));
-                vs.getSpec()
-                    .getRealServerSelector()
-                    .setMatchExpressions(
-                        List.of(
-                            new io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder()
-                                .withKey("app")
-                                .withOperator(bogus)
-                                .withValues(app)
-                                .build()));
-                return vs;
-              });
+      h.editVs(
+          "load",
+          vs -> {
+            vs.getSpec().getRealServerSelector().setMatchLabels(Map.of("app", app));
+            vs.getSpec()
+                .getRealServerSelector()
+                .setMatchExpressions(
+                    List.of(
+                        new io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder()
+                            .withKey("app")
+                            .withOperator(bogus)
+                            .withValues(app)
+                            .build()));
+          });
     }
     // The last edit selects load-a with a valid expression: the status converges to it.
     await()
@@ -248,14 +228,10 @@ class ValidationIT {
   }
 
   private static void edit(String rs, java.util.function.Consumer<RealServer> change) {
-    h.client
-        .resources(RealServer.class)
-        .inNamespace(h.namespace)
-        .withName(rs)
-        .edit(
-            r -> {
-              change.accept(r);
-              return r;
-            });
+    h.editRs(
+        rs,
+        r -> {
+          change.accept(r);
+        });
   }
 }
