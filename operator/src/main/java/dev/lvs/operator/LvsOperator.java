@@ -1,0 +1,122 @@
+package dev.lvs.operator;
+
+import dev.lvs.operator.agent.AgentDaemonSetReconciler;
+import dev.lvs.operator.config.OperatorConfig;
+import dev.lvs.operator.events.EventRecorder;
+import dev.lvs.operator.http.HttpEndpoints;
+import dev.lvs.operator.reconciler.RealServerReconciler;
+import dev.lvs.operator.reconciler.VirtualServiceReconciler;
+import dev.lvs.operator.status.DeletionGate;
+import dev.lvs.operator.status.StatusAggregator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator, assembled: three JOSDK controllers (VirtualService, RealServer, agent DaemonSet)
+ * behind one Lease, Micrometer metrics, and the HTTP endpoints. {@link Main} runs it from the
+ * command line; tests run it in-process with their own client.
+ */
+public final class LvsOperator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LvsOperator.class);
+
+  private final OperatorConfig config;
+  private final Operator operator;
+  private final PrometheusMeterRegistry registry;
+  private HttpEndpoints http;
+
+  public LvsOperator(OperatorConfig config, KubernetesClient client, Clock clock) {
+    this.config = config;
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .checkingCRDAndValidateLocalModel(false)
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+              if (config.leaderElection()) {
+                o.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(
+                        config.leaseName(),
+                        config.leaseNamespace(),
+                        config.leaseDuration(),
+                        config.renewDeadline(),
+                        config.retryPeriod(),
+                        config.identity(),
+                        null,
+                        config.exitOnLostLeadership()));
+              }
+            });
+    DeletionGate gate = new DeletionGate(config.deletionTimeout());
+    StatusAggregator aggregator = new StatusAggregator(gate);
+    EventRecorder events = new EventRecorder(client, config.identity(), clock);
+    operator.register(new VirtualServiceReconciler(aggregator, gate, events, clock));
+    operator.register(new RealServerReconciler(aggregator, gate, events, clock));
+    AgentDaemonSetReconciler agents =
+        new AgentDaemonSetReconciler(config.agent(), config.namespace());
+    operator.register(agents, o -> o.withLabelSelector(agents.namespaceSelector()));
+  }
+
+  /** Starts the controllers (they reconcile once this replica leads) and the HTTP endpoints. */
+  public LvsOperator start() {
+    if (config.metricsPort() != 0) {
+      try {
+        http =
+            new HttpEndpoints(
+                config.metricsPort(),
+                registry,
+                () -> operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+                () -> operator.getRuntimeInfo().isStarted());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot listen on port " + config.metricsPort(), e);
+      }
+    }
+    operator.start();
+    log.info(
+        "event=operator-started namespace={} identity={} leaderElection={} lease={}/{}"
+            + " agentImage={} privileged={}",
+        config.namespace(),
+        config.identity(),
+        config.leaderElection(),
+        config.leaseNamespace(),
+        config.leaseName(),
+        config.agent().image(),
+        config.agent().privileged());
+    return this;
+  }
+
+  /** The port the HTTP endpoints listen on, or -1 when they are disabled. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
+  }
+
+  public Operator operator() {
+    return operator;
+  }
+
+  public OperatorConfig config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    try {
+      operator.stop();
+    } finally {
+      if (http != null) {
+        http.close();
+      }
+      registry.close();
+      log.info("event=operator-stopped identity={}", config.identity());
+    }
+  }
+}

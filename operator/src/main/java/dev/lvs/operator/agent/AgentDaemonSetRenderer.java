@@ -1,0 +1,285 @@
+package dev.lvs.operator.agent;
+
+import dev.lvs.operator.config.AgentConfig;
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
+import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
+import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+
+/**
+ * Renders the agent DaemonSet from the configuration and the set of nodes that need an agent. Pure.
+ * The result carries {@link #HASH_ANNOTATION}, a digest of everything else in it, so the reconciler
+ * compares one annotation to know whether anything changed.
+ */
+public final class AgentDaemonSetRenderer {
+
+  public static final String HASH_ANNOTATION = "lvs.dev/agent-spec-hash";
+  public static final String LABEL_NAME = "app.kubernetes.io/name";
+  public static final String LABEL_INSTANCE = "app.kubernetes.io/instance";
+  public static final String LABEL_COMPONENT = "app.kubernetes.io/component";
+  public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String NAME = "lvs-agent";
+  public static final String COMPONENT = "agent";
+  public static final String MANAGED_BY = "lvs-operator";
+
+  /** The label selector the operator's DaemonSet informer uses. */
+  public static final String INFORMER_SELECTOR =
+      LABEL_COMPONENT + "=" + COMPONENT + "," + LABEL_MANAGED_BY + "=" + MANAGED_BY;
+
+  /**
+   * With no node needing an agent, affinity must still be valid (an empty In list is not): this
+   * label is required and no node has it, so no agent pod runs.
+   */
+  public static final String NO_NODES_LABEL = "lvs.dev/no-agent-needed";
+
+  static final String CONTAINER = "agent";
+  static final String NODE_NAME_ENV = "NODE_NAME";
+  static final String PROC_SYS_ENV = "LVS_PROC_SYS";
+  static final String PROC_SYS = "/proc/sys";
+  static final String HOST_PROC_SYS_MOUNT = "/host/proc/sys";
+  static final String MODULES = "/lib/modules";
+
+  private AgentDaemonSetRenderer() {}
+
+  public static DaemonSet render(AgentConfig c, String namespace, SortedSet<String> nodes) {
+    Map<String, String> selector = new TreeMap<>();
+    selector.put(LABEL_NAME, NAME);
+    selector.put(LABEL_INSTANCE, c.daemonSetName());
+    Map<String, String> labels = new TreeMap<>(c.labels());
+    labels.putAll(selector);
+    labels.put(LABEL_COMPONENT, COMPONENT);
+    labels.put(LABEL_MANAGED_BY, MANAGED_BY);
+
+    DaemonSet ds =
+        new DaemonSetBuilder()
+            .withNewMetadata()
+            .withName(c.daemonSetName())
+            .withNamespace(namespace)
+            .withLabels(labels)
+            .endMetadata()
+            .withNewSpec()
+            .withNewSelector()
+            .withMatchLabels(selector)
+            .endSelector()
+            .withNewUpdateStrategy()
+            .withType("RollingUpdate")
+            .withNewRollingUpdate()
+            .withMaxUnavailable(intOrString(c.maxUnavailable()))
+            .endRollingUpdate()
+            .endUpdateStrategy()
+            .withNewTemplate()
+            .withNewMetadata()
+            .withLabels(labels)
+            .withAnnotations(new TreeMap<>(c.annotations()))
+            .endMetadata()
+            .withNewSpec()
+            .withHostNetwork(true)
+            .withDnsPolicy("ClusterFirstWithHostNet")
+            .withServiceAccountName(c.serviceAccountName())
+            .withPriorityClassName(c.priorityClassName())
+            .withTerminationGracePeriodSeconds(30L)
+            .withImagePullSecrets(
+                c.imagePullSecrets().stream().map(LocalObjectReference::new).toList())
+            .withTolerations(c.tolerations())
+            .withNewAffinity()
+            .withNewNodeAffinity()
+            .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+            .withNodeSelectorTerms(nodeTerms(nodes))
+            .endRequiredDuringSchedulingIgnoredDuringExecution()
+            .endNodeAffinity()
+            .endAffinity()
+            .withContainers(container(c))
+            .withVolumes(volumes(c))
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .build();
+    ds.getMetadata().setAnnotations(Map.of(HASH_ANNOTATION, hash(ds)));
+    return ds;
+  }
+
+  /**
+   * The node affinity: exactly these nodes, by name. The API server allows only one value per
+   * {@code metadata.name} field requirement, so each node gets its own term (terms are ORed), in
+   * name order, as the DaemonSet controller itself pins pods to nodes.
+   */
+  static List<NodeSelectorTerm> nodeTerms(SortedSet<String> nodes) {
+    if (nodes.isEmpty()) {
+      return List.of(
+          new NodeSelectorTermBuilder()
+              .withMatchExpressions(
+                  new NodeSelectorRequirementBuilder()
+                      .withKey(NO_NODES_LABEL)
+                      .withOperator("Exists")
+                      .build())
+              .build());
+    }
+    return nodes.stream()
+        .map(
+            node ->
+                new NodeSelectorTermBuilder()
+                    .withMatchFields(
+                        new NodeSelectorRequirementBuilder()
+                            .withKey("metadata.name")
+                            .withOperator("In")
+                            .withValues(node)
+                            .build())
+                    .build())
+        .toList();
+  }
+
+  /** The node names a rendered (or live) DaemonSet's affinity selects. */
+  public static List<String> affinityNodes(DaemonSet ds) {
+    try {
+      return ds
+          .getSpec()
+          .getTemplate()
+          .getSpec()
+          .getAffinity()
+          .getNodeAffinity()
+          .getRequiredDuringSchedulingIgnoredDuringExecution()
+          .getNodeSelectorTerms()
+          .stream()
+          .flatMap(t -> t.getMatchFields().stream())
+          .filter(r -> "metadata.name".equals(r.getKey()))
+          .flatMap(r -> r.getValues().stream())
+          .toList();
+    } catch (NullPointerException e) {
+      return List.of();
+    }
+  }
+
+  private static Container container(AgentConfig c) {
+    List<String> args = new ArrayList<>();
+    args.add("run");
+    args.add("--node-name");
+    args.add("$(" + NODE_NAME_ENV + ")");
+    args.add("--state-dir");
+    args.add(c.stateDir());
+    if (c.metricsPort() > 0) {
+      args.add("--metrics-port");
+      args.add(Integer.toString(c.metricsPort()));
+    }
+    args.addAll(c.extraArgs());
+
+    List<EnvVar> env = new ArrayList<>();
+    env.add(
+        new EnvVarBuilder()
+            .withName(NODE_NAME_ENV)
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withFieldPath("spec.nodeName")
+            .endFieldRef()
+            .endValueFrom()
+            .build());
+    env.add(new EnvVar(PROC_SYS_ENV, HOST_PROC_SYS_MOUNT, null));
+    c.env().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> env.add(new EnvVar(e.getKey(), e.getValue(), null)));
+
+    Capabilities caps =
+        c.privileged() ? null : new CapabilitiesBuilder().withAdd(c.capabilities()).build();
+    ContainerBuilder b =
+        new ContainerBuilder()
+            .withName(CONTAINER)
+            .withImage(c.image())
+            .withImagePullPolicy(c.imagePullPolicy())
+            .withCommand(c.command())
+            .withArgs(args)
+            .withEnv(env)
+            .withResources(c.resources() == null ? new ResourceRequirements() : c.resources())
+            .withNewSecurityContext()
+            .withPrivileged(c.privileged())
+            .withCapabilities(caps)
+            .endSecurityContext()
+            .withVolumeMounts(mounts(c));
+    if (c.metricsPort() > 0) {
+      b.addNewPort()
+          .withName("metrics")
+          .withContainerPort(c.metricsPort())
+          .withProtocol("TCP")
+          .endPort();
+    }
+    return b.build();
+  }
+
+  private static List<VolumeMount> mounts(AgentConfig c) {
+    return List.of(
+        new VolumeMountBuilder().withName("state").withMountPath(c.stateDir()).build(),
+        // The host's /proc/sys, writable even without privileged (hostNetwork makes net.* the
+        // node's own); the agent finds it through LVS_PROC_SYS.
+        new VolumeMountBuilder().withName("proc-sys").withMountPath(HOST_PROC_SYS_MOUNT).build(),
+        new VolumeMountBuilder()
+            .withName("modules")
+            .withMountPath(MODULES)
+            .withReadOnly(true)
+            .build());
+  }
+
+  private static List<Volume> volumes(AgentConfig c) {
+    return List.of(
+        hostPath("state", c.stateDir(), "DirectoryOrCreate"),
+        hostPath("proc-sys", PROC_SYS, "Directory"),
+        hostPath("modules", MODULES, null));
+  }
+
+  private static Volume hostPath(String name, String path, String type) {
+    return new VolumeBuilder()
+        .withName(name)
+        .withNewHostPath()
+        .withPath(path)
+        .withType(type)
+        .endHostPath()
+        .build();
+  }
+
+  private static IntOrString intOrString(String v) {
+    if (v != null && v.matches("\\d+")) {
+      return new IntOrString(Integer.parseInt(v));
+    }
+    return new IntOrString(v == null ? "1" : v);
+  }
+
+  /** SHA-256 of the object's JSON (without the hash annotation), first 16 hex digits. */
+  static String hash(DaemonSet ds) {
+    try {
+      byte[] json = Serialization.asJson(ds).getBytes(StandardCharsets.UTF_8);
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The hash a live DaemonSet was rendered with, or null. */
+  public static String hashOf(DaemonSet ds) {
+    if (ds == null || ds.getMetadata().getAnnotations() == null) {
+      return null;
+    }
+    return ds.getMetadata().getAnnotations().get(HASH_ANNOTATION);
+  }
+}

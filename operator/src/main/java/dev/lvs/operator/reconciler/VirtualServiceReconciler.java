@@ -1,0 +1,208 @@
+package dev.lvs.operator.reconciler;
+
+import static dev.lvs.operator.reconciler.Watches.NODES;
+import static dev.lvs.operator.reconciler.Watches.REAL_SERVERS;
+import static dev.lvs.operator.reconciler.Watches.VIRTUAL_SERVICES;
+
+import dev.lvs.operator.api.v1alpha1.RealServer;
+import dev.lvs.operator.api.v1alpha1.VirtualService;
+import dev.lvs.operator.api.v1alpha1.VirtualServiceStatus;
+import dev.lvs.operator.config.OperatorConfig;
+import dev.lvs.operator.events.ConditionEvents;
+import dev.lvs.operator.events.ConditionEvents.EventSpec;
+import dev.lvs.operator.events.EventRecorder;
+import dev.lvs.operator.model.ClusterView;
+import dev.lvs.operator.model.ServiceKey;
+import dev.lvs.operator.status.Conditions;
+import dev.lvs.operator.status.Conditions.Reasons;
+import dev.lvs.operator.status.DeletionGate;
+import dev.lvs.operator.status.StatusAggregator;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles each VirtualService's operator-owned status from the agents' reports and the
+ * cluster-wide validation, and holds its finalizer until the agents have removed its kernel state.
+ *
+ * <p>Events are not generation-aware: the agents' {@code status.nodes} writes must trigger a
+ * reconcile. The operator's own status writes trigger one more pass, which finds nothing to change
+ * and writes nothing.
+ */
+@ControllerConfiguration(
+    name = VirtualServiceReconciler.NAME,
+    finalizerName = VirtualServiceReconciler.FINALIZER,
+    generationAwareEventProcessing = false,
+    fieldManager = OperatorConfig.FIELD_MANAGER)
+public class VirtualServiceReconciler
+    implements Reconciler<VirtualService>, Cleaner<VirtualService> {
+  private static final Logger log = LoggerFactory.getLogger(VirtualServiceReconciler.class);
+
+  public static final String NAME = "virtualservice";
+  public static final String FINALIZER = "lvs.dev/agent-cleanup";
+
+  private final StatusAggregator aggregator;
+  private final DeletionGate deletionGate;
+  private final EventRecorder events;
+  private final Clock clock;
+
+  public VirtualServiceReconciler(
+      StatusAggregator aggregator, DeletionGate deletionGate, EventRecorder events, Clock clock) {
+    this.aggregator = aggregator;
+    this.deletionGate = deletionGate;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, VirtualService>> prepareEventSources(
+      EventSourceContext<VirtualService> ctx) {
+    IndexerResourceCache<VirtualService> primaries = ctx.getPrimaryCache();
+    // Every VirtualService again, as a secondary: a change of one (its key, its deletion) must
+    // re-run the services it conflicts with. Reading the whole set from this informer (not the
+    // primary cache) means a loser re-run by the winner's deletion no longer sees the winner.
+    var all =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(VirtualService.class, VirtualService.class)
+                .withName(VIRTUAL_SERVICES)
+                .withOnUpdateFilter(Watches::virtualServiceKeyChanged)
+                .withSecondaryToPrimaryMapper(
+                    vs -> {
+                      ServiceKey key = ServiceKey.of(vs);
+                      return Watches.ids(
+                          primaries
+                              .list()
+                              .filter(
+                                  other ->
+                                      Objects.equals(key, ServiceKey.of(other))
+                                          || Watches.inConflict(other)));
+                    })
+                .build(),
+            ctx);
+    var realServers =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(RealServer.class, VirtualService.class)
+                .withName(REAL_SERVERS)
+                .withOnUpdateFilter(Watches::realServerSpecChanged)
+                .withSecondaryToPrimaryMapper(
+                    rs -> Watches.ids(primaries.list(rs.getMetadata().getNamespace())))
+                .build(),
+            ctx);
+    var nodes =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Node.class, VirtualService.class)
+                .withName(NODES)
+                .withOnUpdateFilter(Watches::nodeChanged)
+                .withSecondaryToPrimaryMapper(node -> Watches.ids(primaries.list()))
+                .build(),
+            ctx);
+    return List.of(all, realServers, nodes);
+  }
+
+  @Override
+  public UpdateControl<VirtualService> reconcile(VirtualService vs, Context<VirtualService> ctx) {
+    Instant now = clock.instant();
+    ClusterView view = view(ctx).with(vs);
+    writeStatus(vs, aggregator.virtualService(vs, view, now), ctx);
+    return UpdateControl.noUpdate();
+  }
+
+  @Override
+  public DeleteControl cleanup(VirtualService vs, Context<VirtualService> ctx) {
+    Instant now = clock.instant();
+    ClusterView view = view(ctx).with(vs);
+    DeletionGate.State state = deletionGate.virtualService(vs, view, now);
+    if (state.mayRemoveFinalizer()) {
+      finish(vs, state);
+      return DeleteControl.defaultDelete();
+    }
+    writeStatus(vs, aggregator.virtualService(vs, view, now), ctx);
+    Duration untilDeadline = Duration.between(now, state.deadline()).plusSeconds(1);
+    log.info(
+        "event=deletion-waiting vs={} nodes={} deadline={}",
+        ClusterView.id(vs),
+        state.waitingOn(),
+        state.deadline());
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(untilDeadline.toMillis());
+  }
+
+  private void finish(VirtualService vs, DeletionGate.State state) {
+    if (state.timedOut()) {
+      events.emit(
+          vs,
+          new EventSpec(
+              Reasons.DELETION_TIMED_OUT,
+              ConditionEvents.WARNING,
+              Reasons.DELETION_TIMED_OUT,
+              "gave up waiting at "
+                  + state.deadline()
+                  + " for the agents on nodes "
+                  + String.join(", ", state.waitingOn())
+                  + "; their kernel state for this VirtualService may remain"));
+    } else if (!state.goneAgents().isEmpty()) {
+      events.emit(
+          vs,
+          new EventSpec(
+              Reasons.AGENT_GONE,
+              ConditionEvents.WARNING,
+              Reasons.AGENT_GONE,
+              state.goneMessage()));
+    }
+    log.info(
+        "event=finalizer-removed vs={} timedOut={} goneAgents={}",
+        ClusterView.id(vs),
+        state.timedOut(),
+        state.goneAgents().keySet());
+    events.forget(vs);
+  }
+
+  private void writeStatus(
+      VirtualService vs, VirtualServiceStatus desired, Context<VirtualService> ctx) {
+    VirtualServiceStatus current = StatusAggregator.operatorPart(vs.getStatus());
+    if (desired.equals(current)) {
+      return;
+    }
+    VirtualService patch = new VirtualService();
+    patch.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(vs.getMetadata().getName())
+            .withNamespace(vs.getMetadata().getNamespace())
+            .build());
+    patch.setStatus(desired);
+    PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(vs, patch, ctx);
+    var ready = Conditions.find(desired.getConditions(), Conditions.READY).orElseThrow();
+    log.info(
+        "event=status-written vs={} generation={} ready={} reason={} realServers={}",
+        ClusterView.id(vs),
+        desired.getObservedGeneration(),
+        ready.getStatus(),
+        ready.getReason(),
+        desired.getRealServers());
+    events.emit(vs, ConditionEvents.between(current.getConditions(), desired.getConditions()));
+  }
+
+  private static ClusterView view(Context<VirtualService> ctx) {
+    return Watches.view(
+        Watches.list(ctx, VirtualService.class, VIRTUAL_SERVICES),
+        Watches.list(ctx, RealServer.class, REAL_SERVERS),
+        Watches.list(ctx, Node.class, NODES));
+  }
+}

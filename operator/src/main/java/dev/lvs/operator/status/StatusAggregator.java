@@ -1,0 +1,564 @@
+package dev.lvs.operator.status;
+
+import static dev.lvs.operator.status.Conditions.CONFLICT;
+import static dev.lvs.operator.status.Conditions.DEGRADED;
+import static dev.lvs.operator.status.Conditions.PROGRAMMED;
+import static dev.lvs.operator.status.Conditions.READY;
+
+import dev.lvs.operator.api.v1alpha1.NodeReport;
+import dev.lvs.operator.api.v1alpha1.RealServer;
+import dev.lvs.operator.api.v1alpha1.RealServerStatus;
+import dev.lvs.operator.api.v1alpha1.VirtualService;
+import dev.lvs.operator.api.v1alpha1.VirtualServiceStatus;
+import dev.lvs.operator.model.ClusterView;
+import dev.lvs.operator.model.IpAddresses;
+import dev.lvs.operator.model.ServiceKey;
+import dev.lvs.operator.status.Conditions.Reasons;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the operator-owned part of VirtualService and RealServer status from a {@link
+ * ClusterView}: the agents' reports ({@code status.nodes}, {@code status.vips}) in, conditions and
+ * counts out. Pure: no client, no clock (the caller passes {@code now}). The agent-owned fields are
+ * never part of the result, so writing it can never take them over.
+ */
+public final class StatusAggregator {
+
+  /** The state an agent reports once it has applied a generation. */
+  public static final String STATE_APPLIED = "Applied";
+
+  private final DeletionGate deletionGate;
+
+  public StatusAggregator(DeletionGate deletionGate) {
+    this.deletionGate = deletionGate;
+  }
+
+  /** A problem found by validation: a reason and a message a human can act on. */
+  record Problem(String reason, String message) {}
+
+  // ---------------------------------------------------------------- VirtualService
+
+  public VirtualServiceStatus virtualService(VirtualService vs, ClusterView view, Instant now) {
+    Long generation = vs.getMetadata().getGeneration();
+    List<Condition> previous =
+        vs.getStatus() == null ? List.of() : nonNull(vs.getStatus().getConditions());
+    Map<String, NodeReport> reports =
+        vs.getStatus() == null || vs.getStatus().getNodes() == null
+            ? Map.of()
+            : vs.getStatus().getNodes();
+    String ns = vs.getMetadata().getNamespace();
+
+    List<String> directors = view.directorNodes(vs);
+    List<RealServer> selected = view.selectedRealServers(vs);
+    Map<String, Long> expectedGenerations = new LinkedHashMap<>();
+    selected.forEach(rs -> expectedGenerations.put(rs.getMetadata().getName(), generationOf(rs)));
+    SortedSet<String> rsNodes = new TreeSet<>();
+    selected.stream()
+        .map(rs -> rs.getSpec() == null ? null : rs.getSpec().getNodeName())
+        .filter(Objects::nonNull)
+        .forEach(rsNodes::add);
+    Optional<VirtualService> winner = view.conflictWinner(vs);
+    ServiceKey key = ServiceKey.of(vs);
+
+    // What the agents have applied.
+    SortedSet<String> pending = new TreeSet<>();
+    SortedSet<String> failed = new TreeSet<>();
+    List<String> failures = new ArrayList<>();
+    for (String d : directors) {
+      NodeReport r = reports.get(d);
+      if (isFailed(r)) {
+        failed.add(d);
+        failures.add("node " + d + ": " + describeFailure(r));
+      } else if (!appliedGeneration(r, generation)
+          || !expectedGenerations.equals(nonNull(r.getRealServerGenerations()))) {
+        pending.add(d);
+      }
+    }
+    for (String n : rsNodes) {
+      NodeReport r = reports.get(n);
+      if (isFailed(r)) {
+        if (failed.add(n)) {
+          failures.add("node " + n + ": " + describeFailure(r));
+        }
+      } else if (!appliedGeneration(r, generation)) {
+        pending.add(n);
+      }
+    }
+    int ready = 0;
+    for (RealServer rs : selected) {
+      if (realServerProgrammed(rs, directors, reports, generation)) {
+        ready++;
+      }
+    }
+
+    // Validation across objects.
+    List<Problem> problems = new ArrayList<>();
+    if (directors.isEmpty()) {
+      problems.add(
+          new Problem(
+              Reasons.NO_DIRECTOR_NODES,
+              "spec.directors matches no node: label the director nodes (kubectl label node NODE"
+                  + " KEY=VALUE) or fix the selector "
+                  + describe(vs.getSpec() == null ? null : vs.getSpec().getDirectors())));
+    }
+    if (selected.isEmpty()) {
+      problems.add(
+          new Problem(
+              Reasons.NO_REAL_SERVERS,
+              "spec.realServerSelector selects no RealServer in namespace "
+                  + ns
+                  + ": create RealServers labelled "
+                  + describe(vs.getSpec() == null ? null : vs.getSpec().getRealServerSelector())
+                  + " or fix the selector"));
+    }
+    boolean localNode =
+        vs.getSpec() != null
+            && vs.getSpec().getLocalNode() != null
+            && Boolean.TRUE.equals(vs.getSpec().getLocalNode().getEnabled());
+    boolean ipv6 = vs.getSpec() != null && IpAddresses.isIpv6(vs.getSpec().getVip());
+    for (RealServer rs : selected) {
+      String name = rs.getMetadata().getName();
+      String node = rs.getSpec() == null ? null : rs.getSpec().getNodeName();
+      if (node != null && view.node(node).isEmpty()) {
+        problems.add(
+            new Problem(
+                Reasons.REAL_SERVER_NODE_NOT_FOUND,
+                "RealServer "
+                    + name
+                    + ": spec.nodeName "
+                    + node
+                    + " is not a node of the cluster"));
+      }
+      Optional<String> address = view.resolvedAddress(rs, ipv6);
+      if (address.isEmpty() && (node == null || view.node(node).isPresent())) {
+        problems.add(
+            new Problem(
+                Reasons.REAL_SERVER_ADDRESS_UNRESOLVED,
+                "RealServer "
+                    + name
+                    + ": no spec.address and node "
+                    + node
+                    + " has no InternalIP; set spec.address"));
+      }
+      address
+          .flatMap(a -> view.withVip(a).stream().findFirst())
+          .ifPresent(
+              owner ->
+                  problems.add(
+                      new Problem(
+                          Reasons.REAL_SERVER_ADDRESS_IS_VIP,
+                          "RealServer "
+                              + name
+                              + ": address "
+                              + address.get()
+                              + " is the VIP of VirtualService "
+                              + ClusterView.id(owner)
+                              + "; a real server needs its own address (RIP)")));
+      if (node != null && directors.contains(node) && !localNode) {
+        problems.add(
+            new Problem(
+                Reasons.REAL_SERVER_ON_DIRECTOR,
+                "RealServer "
+                    + name
+                    + " is on node "
+                    + node
+                    + ", a director of this service; Direct Routing cannot forward to the"
+                    + " director itself: move the RealServer to another node, or set"
+                    + " spec.localNode.enabled to let the directors serve locally"));
+      }
+    }
+    if (!failures.isEmpty()) {
+      problems.add(new Problem(Reasons.AGENT_FAILED, String.join("; ", failures)));
+    }
+    DeletionGate.State deletion = null;
+    if (vs.isMarkedForDeletion()) {
+      deletion = deletionGate.virtualService(vs, view, now);
+      if (!deletion.goneAgents().isEmpty()) {
+        problems.add(new Problem(Reasons.AGENT_GONE, deletion.goneMessage()));
+      }
+    }
+
+    // Conditions.
+    List<Condition> conditions = new ArrayList<>();
+    if (winner.isPresent()) {
+      conditions.add(
+          Conditions.of(
+              CONFLICT,
+              true,
+              Reasons.DUPLICATE_VIRTUAL_SERVICE,
+              "VirtualService "
+                  + ClusterView.id(winner.get())
+                  + " (created "
+                  + winner.get().getMetadata().getCreationTimestamp()
+                  + ") already uses "
+                  + key
+                  + " and wins as the older one; this service is not programmed. Change vip,"
+                  + " port or protocol, or delete one of them",
+              generation,
+              previous,
+              now));
+    } else {
+      conditions.add(
+          Conditions.of(
+              CONFLICT,
+              false,
+              Reasons.NO_CONFLICT,
+              key == null ? "spec is incomplete" : "no other VirtualService uses " + key,
+              generation,
+              previous,
+              now));
+    }
+    conditions.add(degraded(problems, generation, previous, now));
+
+    String programmedReason;
+    String programmedMessage;
+    if (winner.isPresent()) {
+      programmedReason = Reasons.CONFLICT_LOST;
+      programmedMessage = "not programmed: " + key + " belongs to " + ClusterView.id(winner.get());
+    } else if (directors.isEmpty()) {
+      programmedReason = Reasons.NO_DIRECTOR_NODES;
+      programmedMessage = "no director node is selected";
+    } else if (!failed.isEmpty()) {
+      programmedReason = Reasons.AGENT_FAILED;
+      programmedMessage = String.join("; ", failures);
+    } else if (!pending.isEmpty()) {
+      programmedReason = Reasons.AGENTS_PENDING;
+      programmedMessage =
+          "waiting for the agents on nodes "
+              + String.join(", ", pending)
+              + " to apply generation "
+              + generation;
+    } else {
+      programmedReason = Reasons.ALL_AGENTS_APPLIED;
+      programmedMessage =
+          directors.size()
+              + " director(s) and "
+              + rsNodes.size()
+              + " real-server node(s) applied generation "
+              + generation;
+    }
+    boolean programmed = Reasons.ALL_AGENTS_APPLIED.equals(programmedReason);
+    conditions.add(
+        Conditions.of(
+            PROGRAMMED,
+            programmed,
+            programmedReason,
+            programmedMessage,
+            generation,
+            previous,
+            now));
+
+    if (deletion != null) {
+      conditions.add(
+          Conditions.of(
+              READY,
+              false,
+              Reasons.TERMINATING,
+              deletion.waitingOn().isEmpty()
+                  ? "being deleted"
+                  : deletion.waitingMessage("VirtualService"),
+              generation,
+              previous,
+              now));
+    } else if (programmed && selected.isEmpty()) {
+      conditions.add(
+          Conditions.of(
+              READY,
+              false,
+              Reasons.NO_REAL_SERVERS,
+              "no RealServer is selected",
+              generation,
+              previous,
+              now));
+    } else {
+      conditions.add(
+          Conditions.of(
+              READY, programmed, programmedReason, programmedMessage, generation, previous, now));
+    }
+
+    VirtualServiceStatus status = new VirtualServiceStatus();
+    status.setObservedGeneration(generation);
+    status.setConditions(conditions);
+    status.setDirectorNodes(new ArrayList<>(directors));
+    status.setRealServerNodes(new ArrayList<>(rsNodes));
+    status.setTotalRealServers(selected.size());
+    status.setReadyRealServers(ready);
+    status.setRealServers(ready + "/" + selected.size());
+    return status;
+  }
+
+  /** Every director programmed this server's current generation, and its node applied. */
+  private static boolean realServerProgrammed(
+      RealServer rs, List<String> directors, Map<String, NodeReport> reports, Long generation) {
+    if (directors.isEmpty()) {
+      return false;
+    }
+    String name = rs.getMetadata().getName();
+    Long rsGeneration = generationOf(rs);
+    for (String d : directors) {
+      NodeReport r = reports.get(d);
+      if (!appliedGeneration(r, generation)
+          || !Objects.equals(rsGeneration, nonNull(r.getRealServerGenerations()).get(name))) {
+        return false;
+      }
+    }
+    String node = rs.getSpec() == null ? null : rs.getSpec().getNodeName();
+    return node == null || appliedGeneration(reports.get(node), generation);
+  }
+
+  // ---------------------------------------------------------------- RealServer
+
+  public RealServerStatus realServer(RealServer rs, ClusterView view, Instant now) {
+    Long generation = rs.getMetadata().getGeneration();
+    List<Condition> previous =
+        rs.getStatus() == null ? List.of() : nonNull(rs.getStatus().getConditions());
+    String name = rs.getMetadata().getName();
+    String node = rs.getSpec() == null ? null : rs.getSpec().getNodeName();
+    List<VirtualService> selecting =
+        view.selecting(rs).stream().filter(vs -> !view.isConflictLoser(vs)).toList();
+    boolean ipv6 =
+        !selecting.isEmpty()
+            && selecting.get(0).getSpec() != null
+            && IpAddresses.isIpv6(selecting.get(0).getSpec().getVip());
+    Optional<String> address = view.resolvedAddress(rs, ipv6);
+    boolean nodeMissing = node != null && view.node(node).isEmpty();
+
+    List<Problem> problems = new ArrayList<>();
+    if (nodeMissing) {
+      problems.add(
+          new Problem(
+              Reasons.NODE_NOT_FOUND,
+              "spec.nodeName "
+                  + node
+                  + " is not a node of the cluster: fix nodeName, or remove it for a real server"
+                  + " outside the cluster"));
+    } else if (address.isEmpty()) {
+      problems.add(
+          new Problem(
+              Reasons.ADDRESS_UNRESOLVED,
+              "no spec.address and node " + node + " has no InternalIP: set spec.address"));
+    }
+    address
+        .flatMap(a -> view.withVip(a).stream().findFirst())
+        .ifPresent(
+            owner ->
+                problems.add(
+                    new Problem(
+                        Reasons.ADDRESS_IS_VIP,
+                        "address "
+                            + address.get()
+                            + " is the VIP of VirtualService "
+                            + ClusterView.id(owner)
+                            + ": a real server needs its own address (RIP)")));
+    if (node != null) {
+      for (VirtualService vs : selecting) {
+        boolean localNode =
+            vs.getSpec().getLocalNode() != null
+                && Boolean.TRUE.equals(vs.getSpec().getLocalNode().getEnabled());
+        if (!localNode && view.directorNodes(vs).contains(node)) {
+          problems.add(
+              new Problem(
+                  Reasons.ON_DIRECTOR_NODE,
+                  "node "
+                      + node
+                      + " is a director of VirtualService "
+                      + ClusterView.id(vs)
+                      + "; Direct Routing cannot forward to the director itself: move this"
+                      + " RealServer to another node, or set spec.localNode.enabled on the"
+                      + " VirtualService"));
+        }
+      }
+    }
+    DeletionGate.State deletion = null;
+    if (rs.isMarkedForDeletion()) {
+      deletion = deletionGate.realServer(rs, view, now);
+      if (!deletion.goneAgents().isEmpty()) {
+        problems.add(new Problem(Reasons.AGENT_GONE, deletion.goneMessage()));
+      }
+    }
+
+    // What the agents report for this server.
+    SortedSet<String> pending = new TreeSet<>();
+    Long rsGeneration = generationOf(rs);
+    IpSet vipsHeld = new IpSet(rs.getStatus() == null ? null : rs.getStatus().getVips());
+    for (VirtualService vs : selecting) {
+      Map<String, NodeReport> reports =
+          vs.getStatus() == null || vs.getStatus().getNodes() == null
+              ? Map.of()
+              : vs.getStatus().getNodes();
+      for (String d : view.directorNodes(vs)) {
+        NodeReport r = reports.get(d);
+        boolean ok =
+            r != null
+                && STATE_APPLIED.equals(r.getState())
+                && Objects.equals(rsGeneration, nonNull(r.getRealServerGenerations()).get(name));
+        if (!ok) {
+          pending.add("director " + d + " of " + vs.getMetadata().getName());
+        }
+      }
+      if (node != null && !vipsHeld.contains(vs.getSpec().getVip())) {
+        pending.add("node " + node + " to hold VIP " + vs.getSpec().getVip());
+      }
+    }
+
+    String reason;
+    String message;
+    boolean ready = false;
+    if (deletion != null) {
+      reason = Reasons.TERMINATING;
+      message =
+          deletion.waitingOn().isEmpty() ? "being deleted" : deletion.waitingMessage("RealServer");
+    } else if (nodeMissing) {
+      reason = Reasons.NODE_NOT_FOUND;
+      message = problems.get(0).message();
+    } else if (address.isEmpty()) {
+      reason = Reasons.ADDRESS_UNRESOLVED;
+      message = problems.get(0).message();
+    } else if (selecting.isEmpty()) {
+      reason = Reasons.NOT_SELECTED;
+      message =
+          "no VirtualService in namespace "
+              + rs.getMetadata().getNamespace()
+              + " selects this RealServer (or only ones that lost a conflict)";
+    } else if (!pending.isEmpty()) {
+      reason = Reasons.AGENTS_PENDING;
+      message = "waiting for " + String.join(", ", pending);
+    } else {
+      ready = true;
+      reason = Reasons.ALL_AGENTS_APPLIED;
+      message =
+          "programmed for "
+              + selecting.stream()
+                  .map(vs -> vs.getMetadata().getName())
+                  .collect(Collectors.joining(", "));
+    }
+
+    RealServerStatus status = new RealServerStatus();
+    status.setObservedGeneration(generation);
+    status.setAddress(address.orElse(null));
+    status.setConditions(
+        List.of(
+            Conditions.of(READY, ready, reason, message, generation, previous, now),
+            degraded(problems, generation, previous, now)));
+    return status;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** The operator-owned part of a status, for comparison with what the aggregator builds. */
+  public static VirtualServiceStatus operatorPart(VirtualServiceStatus s) {
+    VirtualServiceStatus p = new VirtualServiceStatus();
+    if (s != null) {
+      p.setObservedGeneration(s.getObservedGeneration());
+      p.setConditions(nonNull(s.getConditions()));
+      p.setDirectorNodes(nonNull(s.getDirectorNodes()));
+      p.setRealServerNodes(nonNull(s.getRealServerNodes()));
+      p.setRealServers(s.getRealServers());
+      p.setReadyRealServers(s.getReadyRealServers());
+      p.setTotalRealServers(s.getTotalRealServers());
+    }
+    return p;
+  }
+
+  /** The operator-owned part of a RealServer status. */
+  public static RealServerStatus operatorPart(RealServerStatus s) {
+    RealServerStatus p = new RealServerStatus();
+    if (s != null) {
+      p.setObservedGeneration(s.getObservedGeneration());
+      p.setConditions(nonNull(s.getConditions()));
+      p.setAddress(s.getAddress());
+    }
+    return p;
+  }
+
+  private static Condition degraded(
+      List<Problem> problems, Long generation, List<Condition> previous, Instant now) {
+    if (problems.isEmpty()) {
+      return Conditions.of(
+          DEGRADED, false, Reasons.AS_EXPECTED, "no problems found", generation, previous, now);
+    }
+    return Conditions.of(
+        DEGRADED,
+        true,
+        problems.get(0).reason(),
+        problems.stream().map(Problem::message).collect(Collectors.joining("; ")),
+        generation,
+        previous,
+        now);
+  }
+
+  private static boolean appliedGeneration(NodeReport r, Long generation) {
+    return r != null
+        && STATE_APPLIED.equals(r.getState())
+        && Objects.equals(generation, r.getObservedGeneration());
+  }
+
+  private static boolean isFailed(NodeReport r) {
+    return r != null && r.getState() != null && !STATE_APPLIED.equals(r.getState());
+  }
+
+  private static String describeFailure(NodeReport r) {
+    return r.getState() + (r.getMessage() == null ? "" : " (" + r.getMessage() + ")");
+  }
+
+  private static Long generationOf(RealServer rs) {
+    return rs.getMetadata().getGeneration();
+  }
+
+  private static String describe(io.fabric8.kubernetes.api.model.LabelSelector selector) {
+    if (selector == null) {
+      return "(none)";
+    }
+    List<String> parts = new ArrayList<>();
+    if (selector.getMatchLabels() != null) {
+      selector.getMatchLabels().forEach((k, v) -> parts.add(k + "=" + v));
+    }
+    if (selector.getMatchExpressions() != null) {
+      selector
+          .getMatchExpressions()
+          .forEach(
+              e ->
+                  parts.add(
+                      e.getKey()
+                          + " "
+                          + e.getOperator()
+                          + (e.getValues() == null || e.getValues().isEmpty()
+                              ? ""
+                              : " " + e.getValues())));
+    }
+    return "{" + String.join(", ", parts) + "}";
+  }
+
+  private static <T> List<T> nonNull(List<T> l) {
+    return l == null ? List.of() : l;
+  }
+
+  private static <K, V> Map<K, V> nonNull(Map<K, V> m) {
+    return m == null ? Map.of() : m;
+  }
+
+  /** A set of IP literals compared in canonical form. */
+  private static final class IpSet {
+    private final java.util.Set<String> canonical = new java.util.HashSet<>();
+
+    IpSet(List<String> ips) {
+      if (ips != null) {
+        ips.forEach(ip -> canonical.add(IpAddresses.canonical(ip)));
+      }
+    }
+
+    boolean contains(String ip) {
+      return canonical.contains(IpAddresses.canonical(ip));
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package dev.lvs.operator.agent;
+
+import static dev.lvs.operator.Fixtures.T0;
+import static dev.lvs.operator.Fixtures.director;
+import static dev.lvs.operator.Fixtures.node;
+import static dev.lvs.operator.Fixtures.putReport;
+import static dev.lvs.operator.Fixtures.report;
+import static dev.lvs.operator.Fixtures.rs;
+import static dev.lvs.operator.Fixtures.vs;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lvs.operator.api.v1alpha1.LvsApi;
+import dev.lvs.operator.config.AgentConfig;
+import dev.lvs.operator.config.OperatorOptions;
+import dev.lvs.operator.model.ClusterView;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** Affinity computation and DaemonSet rendering. */
+class AgentDaemonSetTest {
+
+  private static AgentConfig config(String... flags) throws Exception {
+    return OperatorOptions.parse(flags, Map.of()).config().agent();
+  }
+
+  private static SortedSet<String> set(String... s) {
+    return new TreeSet<>(List.of(s));
+  }
+
+  private static PodSpec pod(DaemonSet ds) {
+    return ds.getSpec().getTemplate().getSpec();
+  }
+
+  private static Container container(DaemonSet ds) {
+    return pod(ds).getContainers().get(0);
+  }
+
+  @Test
+  void agentsRunOnDirectorsAndRealServerNodesThatExist() {
+    var web = vs("web", "10.0.0.1", 80);
+    var view =
+        new ClusterView(
+            List.of(web),
+            List.of(rs("rs1", "web", null, "n7"), rs("rs2", "web", "10.1.0.8", "missing")),
+            List.of(
+                director("d2", "10.1.0.2"),
+                director("d1", "10.1.0.1"),
+                node("n7", "10.1.0.7", true),
+                node("idle", "10.1.0.9", true)));
+    assertThat(AgentPlacement.agentNodes(view)).containsExactly("d1", "d2", "n7");
+  }
+
+  @Test
+  void aNodeThatStillReportsKeepsItsAgentUntilItHasCleanedUp() {
+    var web = vs("web", "10.0.0.1", 80);
+    putReport(web, "old-rs-node", report(LvsApi.ROLE_REAL_SERVER, 1, "Applied", Map.of()));
+    var view =
+        new ClusterView(
+            List.of(web),
+            List.of(),
+            List.of(director("d1", "10.1.0.1"), node("old-rs-node", "10.1.0.5", true)));
+    assertThat(AgentPlacement.agentNodes(view)).containsExactly("d1", "old-rs-node");
+  }
+
+  @Test
+  void conflictLosersDoNotPlaceAgents() {
+    var web = vs("web", "10.0.0.1", 80);
+    var copy = vs("web", "copy", "10.0.0.1", 80, T0.plusSeconds(1));
+    copy.getSpec().getDirectors().setMatchLabels(Map.of("role", "other"));
+    var view =
+        new ClusterView(
+            List.of(web, copy),
+            List.of(),
+            List.of(director("d1", "10.1.0.1"), node("o1", "10.1.0.2", true, "role", "other")));
+    assertThat(AgentPlacement.agentNodes(view)).containsExactly("d1");
+  }
+
+  @Test
+  void rendersAHostNetworkPrivilegedDaemonSetWithExactNodeAffinity() throws Exception {
+    DaemonSet ds = AgentDaemonSetRenderer.render(config(), "lvs-system", set("n2", "n1"));
+    assertThat(ds.getMetadata().getNamespace()).isEqualTo("lvs-system");
+    assertThat(ds.getMetadata().getName()).isEqualTo("lvs-agent");
+    assertThat(AgentDaemonSetRenderer.affinityNodes(ds)).containsExactly("n1", "n2");
+    var term =
+        pod(ds)
+            .getAffinity()
+            .getNodeAffinity()
+            .getRequiredDuringSchedulingIgnoredDuringExecution()
+            .getNodeSelectorTerms();
+    // One term per node: the API server accepts a single value per metadata.name requirement.
+    assertThat(term).hasSize(2);
+    assertThat(term.get(0).getMatchFields())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getKey()).isEqualTo("metadata.name");
+              assertThat(f.getOperator()).isEqualTo("In");
+              assertThat(f.getValues()).containsExactly("n1");
+            });
+    assertThat(pod(ds).getHostNetwork()).isTrue();
+    assertThat(pod(ds).getTolerations())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.getOperator()).isEqualTo("Exists");
+              assertThat(t.getKey()).isNull();
+            });
+    Container c = container(ds);
+    assertThat(c.getCommand()).containsExactly("java", "-jar", "/app/lvs-agent.jar");
+    assertThat(c.getArgs())
+        .containsExactly(
+            "run",
+            "--node-name",
+            "$(NODE_NAME)",
+            "--state-dir",
+            "/var/lib/lvs-agent",
+            "--metrics-port",
+            "9100");
+    assertThat(c.getEnv().get(0).getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("spec.nodeName");
+    assertThat(c.getSecurityContext().getPrivileged()).isTrue();
+    assertThat(c.getSecurityContext().getCapabilities()).isNull();
+    assertThat(pod(ds).getVolumes())
+        .extracting(v -> v.getHostPath().getPath())
+        .containsExactly("/var/lib/lvs-agent", "/proc/sys", "/lib/modules");
+    assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(ds.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(
+            ds.getSpec().getTemplate().getMetadata().getLabels().entrySet().stream()
+                .filter(e -> ds.getSpec().getSelector().getMatchLabels().containsKey(e.getKey()))
+                .collect(
+                    java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+  }
+
+  @Test
+  void netAdminModeAndExtraSettingsFromConfiguration() throws Exception {
+    DaemonSet ds =
+        AgentDaemonSetRenderer.render(
+            config(
+                "--agent-privileged=false",
+                "--agent-image=registry.example/lvs-agent:1.2",
+                "--agent-args=--resync-period=30s",
+                "--agent-args=--expire-nodest-conn=1",
+                "--agent-env=LOG_LEVEL=debug",
+                "--agent-labels=team=net",
+                "--agent-annotations=prometheus.io/scrape=true",
+                "--agent-tolerations=[{key: dedicated, operator: Equal, value: lb, effect:"
+                    + " NoSchedule}]"),
+            "lvs-system",
+            set("n1"));
+    Container c = container(ds);
+    assertThat(c.getImage()).isEqualTo("registry.example/lvs-agent:1.2");
+    assertThat(c.getSecurityContext().getPrivileged()).isFalse();
+    assertThat(c.getSecurityContext().getCapabilities().getAdd()).containsExactly("NET_ADMIN");
+    assertThat(c.getArgs()).endsWith("--resync-period=30s", "--expire-nodest-conn=1");
+    assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("LOG_LEVEL"));
+    assertThat(ds.getMetadata().getLabels()).containsEntry("team", "net");
+    assertThat(ds.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("team", "net");
+    assertThat(ds.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("prometheus.io/scrape", "true");
+    assertThat(pod(ds).getTolerations())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.getKey()).isEqualTo("dedicated");
+              assertThat(t.getEffect()).isEqualTo("NoSchedule");
+            });
+  }
+
+  @Test
+  void noNodesGivesAValidAffinityThatMatchesNothing() throws Exception {
+    DaemonSet ds = AgentDaemonSetRenderer.render(config(), "lvs-system", set());
+    var term =
+        pod(ds)
+            .getAffinity()
+            .getNodeAffinity()
+            .getRequiredDuringSchedulingIgnoredDuringExecution()
+            .getNodeSelectorTerms()
+            .get(0);
+    assertThat(term.getMatchFields()).isEmpty();
+    assertThat(term.getMatchExpressions().get(0).getKey())
+        .isEqualTo(AgentDaemonSetRenderer.NO_NODES_LABEL);
+    assertThat(AgentDaemonSetRenderer.affinityNodes(ds)).isEmpty();
+  }
+
+  @Test
+  void theHashIsStableAndFollowsEveryChange() throws Exception {
+    String a =
+        AgentDaemonSetRenderer.hashOf(AgentDaemonSetRenderer.render(config(), "x", set("n1")));
+    String again =
+        AgentDaemonSetRenderer.hashOf(AgentDaemonSetRenderer.render(config(), "x", set("n1")));
+    String otherNodes =
+        AgentDaemonSetRenderer.hashOf(
+            AgentDaemonSetRenderer.render(config(), "x", set("n1", "n2")));
+    String otherImage =
+        AgentDaemonSetRenderer.hashOf(
+            AgentDaemonSetRenderer.render(config("--agent-image=other:1"), "x", set("n1")));
+    assertThat(a).hasSize(16).isEqualTo(again);
+    assertThat(otherNodes).isNotEqualTo(a);
+    assertThat(otherImage).isNotEqualTo(a);
+  }
+}
