@@ -7,6 +7,7 @@ import dev.lvs.agent.netlink.rtnl.RtnlAddressClient;
 import dev.lvs.agent.sysctl.ProcSysctls;
 import dev.lvs.agent.sysctl.Sysctls;
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * Opens the kernel-facing implementations: generic netlink IPVS, rtnetlink addresses and /proc/sys.
@@ -23,7 +24,18 @@ final class KernelFactory {
     return RtnlAddressClient.open();
   }
 
+  /**
+   * The environment variable naming where the host's /proc/sys is mounted. The operator's DaemonSet
+   * mounts it at /host/proc/sys, writable even when the agent runs with NET_ADMIN only (a
+   * container's own /proc/sys is read-only unless privileged).
+   */
+  static final String PROC_SYS_ENV = "LVS_PROC_SYS";
+
   static Sysctls sysctls() {
-    return new ProcSysctls();
+    return new ProcSysctls(procSysRoot(System.getenv(PROC_SYS_ENV)));
+  }
+
+  static Path procSysRoot(String fromEnv) {
+    return fromEnv == null || fromEnv.isBlank() ? ProcSysctls.DEFAULT_ROOT : Path.of(fromEnv);
   }
 }

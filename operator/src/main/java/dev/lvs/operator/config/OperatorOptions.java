@@ -90,7 +90,7 @@ public final class OperatorOptions {
           new Option(
               "agent-command",
               false,
-              "java -jar /app/lvs-agent.jar",
+              "java -cp @/app/jib-classpath-file dev.lvs.agent.Main",
               "the agent container's command (words, or a YAML list)"),
           new Option(
               "agent-args",

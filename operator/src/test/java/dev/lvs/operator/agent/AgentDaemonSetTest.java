@@ -112,7 +112,8 @@ class AgentDaemonSetTest {
               assertThat(t.getKey()).isNull();
             });
     Container c = container(ds);
-    assertThat(c.getCommand()).containsExactly("java", "-jar", "/app/lvs-agent.jar");
+    assertThat(c.getCommand())
+        .containsExactly("java", "-cp", "@/app/jib-classpath-file", "dev.lvs.agent.Main");
     assertThat(c.getArgs())
         .containsExactly(
             "run",

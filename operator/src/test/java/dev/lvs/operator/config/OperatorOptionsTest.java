@@ -24,7 +24,8 @@ class OperatorOptionsTest {
     assertThat(c.leaderElection()).isTrue();
     assertThat(c.exitOnLostLeadership()).isTrue();
     assertThat(c.agent().privileged()).isTrue();
-    assertThat(c.agent().command()).containsExactly("java", "-jar", "/app/lvs-agent.jar");
+    assertThat(c.agent().command())
+        .containsExactly("java", "-cp", "@/app/jib-classpath-file", "dev.lvs.agent.Main");
     assertThat(c.agent().tolerations()).hasSize(1);
     assertThat(c.agent().metricsPort()).isEqualTo(9100);
   }
