@@ -77,7 +77,9 @@ public final class Agent {
   public static int runForever(RunOptions o) throws IOException {
     Resources r = Resources.open(o);
     Syncer syncer = r.syncer(o);
-    SyncRunner runner = new SyncRunner(syncer::sync, o.minSyncInterval(), o.resyncPeriod());
+    SyncRunner runner =
+        new SyncRunner(
+            (SyncRunner.ResyncAwareAction) syncer::sync, o.minSyncInterval(), o.resyncPeriod());
     AgentHttpServer http = null;
     if (o.metricsPort() > 0) {
       http =

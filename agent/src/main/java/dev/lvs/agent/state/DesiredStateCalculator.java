@@ -14,6 +14,7 @@ import dev.lvs.operator.api.v1alpha1.RealServerSpec;
 import dev.lvs.operator.api.v1alpha1.Scheduler;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
 import dev.lvs.operator.api.v1alpha1.VirtualServiceSpec;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import java.net.InetAddress;
@@ -50,6 +51,14 @@ final class DesiredStateCalculator {
   private final Map<ObjectRef, Involvement> involvements = new TreeMap<>();
   private final Map<ObjectRef, List<String>> realServerVips = new TreeMap<>();
   private final List<Problem> problems = new ArrayList<>();
+  // Who wants each sysctl, gathered here and put into `sysctls` once at the end: copying a growing
+  // set per VirtualService was quadratic (every director VirtualService wants expire_nodest_conn).
+  private final Map<String, Set<ObjectRef>> sysctlWanters = new HashMap<>();
+  // RealServers by namespace and label, so a selector does not scan every RealServer.
+  private final Map<String, List<RealServer>> byNamespace = new HashMap<>();
+  private final Map<LabelKey, List<RealServer>> byLabel = new HashMap<>();
+
+  private record LabelKey(String namespace, String key, String value) {}
 
   private static final Comparator<AddressKey> ADDRESS_ORDER =
       Comparator.comparing(AddressKey::interfaceName)
@@ -71,6 +80,14 @@ final class DesiredStateCalculator {
       if (nodeName.equals(specOf(rs).getNodeName())) {
         realServerVips.put(ObjectRef.of(rs), new ArrayList<>());
       }
+      String ns = ObjectRef.of(rs).namespace();
+      byNamespace.computeIfAbsent(ns, k -> new ArrayList<>()).add(rs);
+      Map<String, String> labels = rs.getMetadata().getLabels();
+      if (labels != null) {
+        labels.forEach(
+            (k, v) ->
+                byLabel.computeIfAbsent(new LabelKey(ns, k, v), x -> new ArrayList<>()).add(rs));
+      }
     }
     Map<ObjectRef, String> conflictLosers = resolveConflicts(virtualServices);
     List<VirtualService> ordered =
@@ -79,8 +96,13 @@ final class DesiredStateCalculator {
       if (vs.getMetadata().getDeletionTimestamp() != null || vs.getSpec() == null) {
         continue;
       }
-      computeOne(vs, realServers, conflictLosers.get(ObjectRef.of(vs)));
+      computeOne(vs, conflictLosers.get(ObjectRef.of(vs)));
     }
+    sysctlWanters.forEach(
+        (path, wantedBy) -> {
+          DesiredSysctl last = sysctls.get(path);
+          sysctls.put(path, new DesiredSysctl(path, last.value(), wantedBy, last.why()));
+        });
     realServerVips.replaceAll((k, v) -> v.stream().distinct().sorted().toList());
     return new DesiredState(services, addresses, sysctls, involvements, realServerVips, problems);
   }
@@ -119,11 +141,11 @@ final class DesiredStateCalculator {
     return losers;
   }
 
-  private void computeOne(VirtualService vs, List<RealServer> realServers, String conflict) {
+  private void computeOne(VirtualService vs, String conflict) {
     ObjectRef ref = ObjectRef.of(vs);
     VirtualServiceSpec spec = vs.getSpec();
     List<RealServer> selected =
-        realServers.stream()
+        candidates(ref.namespace(), spec.getRealServerSelector()).stream()
             .filter(rs -> Objects.equals(rs.getMetadata().getNamespace(), ref.namespace()))
             .filter(rs -> rs.getMetadata().getDeletionTimestamp() == null && rs.getSpec() != null)
             .filter(
@@ -469,13 +491,23 @@ final class DesiredStateCalculator {
   }
 
   private void wantSysctl(String path, String value, ObjectRef ref, String why) {
-    DesiredSysctl previous = sysctls.get(path);
-    Set<ObjectRef> wantedBy = new TreeSet<>();
-    wantedBy.add(ref);
-    if (previous != null) {
-      wantedBy.addAll(previous.wantedBy());
+    sysctlWanters.computeIfAbsent(path, p -> new TreeSet<>()).add(ref);
+    sysctls.put(path, new DesiredSysctl(path, value, Set.of(), why)); // wantedBy: at the end
+  }
+
+  /**
+   * The RealServers a selector may select: those of the namespace carrying its first matchLabels
+   * entry, or every one of the namespace when it has none. The caller still applies the selector.
+   */
+  private List<RealServer> candidates(String namespace, LabelSelector selector) {
+    if (selector != null
+        && selector.getMatchLabels() != null
+        && !selector.getMatchLabels().isEmpty()) {
+      Map.Entry<String, String> first = selector.getMatchLabels().entrySet().iterator().next();
+      return byLabel.getOrDefault(
+          new LabelKey(namespace, first.getKey(), first.getValue()), List.of());
     }
-    sysctls.put(path, new DesiredSysctl(path, value, wantedBy, why));
+    return byNamespace.getOrDefault(namespace, List.of());
   }
 
   /**

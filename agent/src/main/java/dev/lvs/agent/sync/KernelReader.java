@@ -47,7 +47,7 @@ public final class KernelReader {
       throws IOException {
     Map<ServiceKey, IpvsService> services = new LinkedHashMap<>();
     Map<ServiceKey, Map<DestinationKey, IpvsDestination>> destinations = new LinkedHashMap<>();
-    if (!desired.services().isEmpty() || !owned.services().isEmpty()) {
+    if (needsIpvs(desired, owned)) {
       for (ServiceEntry e : ipvs.listServices()) {
         services.put(e.service().key(), e.service());
       }
@@ -70,6 +70,11 @@ public final class KernelReader {
     }
     return new ActualState(
         services, destinations, interfaces.links(), interfaces.addresses(), values);
+  }
+
+  /** Whether the IPVS table is read: only when the node wants or owns IPVS services. */
+  static boolean needsIpvs(DesiredState desired, Ownership owned) {
+    return !desired.services().isEmpty() || !owned.services().isEmpty();
   }
 
   /** The links and addresses of the node. */

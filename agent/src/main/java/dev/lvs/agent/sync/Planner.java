@@ -18,7 +18,9 @@ import dev.lvs.agent.state.OwnedAddress;
 import dev.lvs.agent.state.OwnedSysctl;
 import dev.lvs.agent.state.Ownership;
 import dev.lvs.agent.state.Problem;
+import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -165,6 +167,10 @@ public final class Planner {
     Set<ObjectRef> heldElsewhere = new HashSet<>();
     Set<OwnedAddress.Key> wanted = new HashSet<>();
     Set<OwnedAddress.Key> forgotten = new HashSet<>();
+    Map<InetAddress, List<IfAddress>> byAddress = new HashMap<>(); // not a scan per VIP
+    for (IfAddress a : actual.addresses()) {
+      byAddress.computeIfAbsent(a.address(), k -> new ArrayList<>()).add(a);
+    }
     for (DesiredAddress da : desired.addresses().values()) {
       Optional<Link> link = actual.link(da.interfaceName());
       if (link.isEmpty()) {
@@ -183,8 +189,7 @@ public final class Planner {
       OwnedAddress.Key key = new OwnedAddress.Key(index, da.address());
       wanted.add(key);
       IfAddress want = new IfAddress(index, da.address(), da.prefixLength(), da.label());
-      List<IfAddress> sameAddress =
-          actual.addresses().stream().filter(a -> a.address().equals(da.address())).toList();
+      List<IfAddress> sameAddress = byAddress.getOrDefault(da.address(), List.of());
       Optional<IfAddress> onLink =
           sameAddress.stream().filter(a -> a.linkIndex() == index).findFirst();
       Optional<IfAddress> foreign =
@@ -229,9 +234,8 @@ public final class Planner {
         continue;
       }
       Optional<IfAddress> present =
-          actual.addresses().stream()
-              .filter(
-                  a -> a.linkIndex() == owned.linkIndex() && a.address().equals(owned.address()))
+          byAddress.getOrDefault(owned.address(), List.of()).stream()
+              .filter(a -> a.linkIndex() == owned.linkIndex())
               .findFirst();
       if (present.isPresent() && owns(ownership, present.get())) {
         String name = actual.link(owned.linkIndex()).map(Link::name).orElse(owned.interfaceName());

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Runs syncs on one thread. Any number of {@link #trigger()} calls coalesce into one pending sync
  * (a dirty flag); syncs start at most once per {@code minInterval}; a periodic full resync repairs
  * drift (after {@code ipvsadm -C}, say). The first sync starts at once: startup is an ordinary
- * sync.
+ * sync. The action learns whether a sync is a full resync (the first one, and any that a periodic
+ * resync asked for, coalesced triggers included) or only triggered by changes.
  */
 public final class SyncRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SyncRunner.class);
@@ -24,16 +25,27 @@ public final class SyncRunner implements AutoCloseable {
     void run() throws Exception;
   }
 
-  private final SyncAction action;
+  /** The work of one sync, told whether it is a full resync (startup or periodic). */
+  @FunctionalInterface
+  public interface ResyncAwareAction {
+    void run(boolean fullResync) throws Exception;
+  }
+
+  private final ResyncAwareAction action;
   private final long minIntervalNanos;
   private final Duration resyncPeriod;
   private final ScheduledThreadPoolExecutor executor;
   private final AtomicBoolean pending = new AtomicBoolean();
+  private final AtomicBoolean fullPending = new AtomicBoolean(true);
   private final AtomicLong runs = new AtomicLong();
   private volatile long lastStartNanos;
   private volatile boolean started;
 
   public SyncRunner(SyncAction action, Duration minInterval, Duration resyncPeriod) {
+    this((ResyncAwareAction) full -> action.run(), minInterval, resyncPeriod);
+  }
+
+  public SyncRunner(ResyncAwareAction action, Duration minInterval, Duration resyncPeriod) {
     this.action = action;
     this.minIntervalNanos = minInterval.toNanos();
     this.resyncPeriod = resyncPeriod;
@@ -53,7 +65,7 @@ public final class SyncRunner implements AutoCloseable {
   public void start() {
     long period = resyncPeriod.toNanos();
     if (period > 0) {
-      executor.scheduleWithFixedDelay(this::trigger, period, period, TimeUnit.NANOSECONDS);
+      executor.scheduleWithFixedDelay(this::resync, period, period, TimeUnit.NANOSECONDS);
     }
     trigger();
   }
@@ -74,6 +86,12 @@ public final class SyncRunner implements AutoCloseable {
     }
   }
 
+  /** Asks for a full resync (the kernel is read again); coalesces like {@link #trigger()}. */
+  public void resync() {
+    fullPending.set(true);
+    trigger();
+  }
+
   /** How many syncs have run (finished or failed). */
   public long runs() {
     return runs.get();
@@ -81,10 +99,11 @@ public final class SyncRunner implements AutoCloseable {
 
   private void runOnce() {
     pending.set(false); // triggers from now on ask for another sync
+    boolean full = fullPending.getAndSet(false);
     started = true;
     lastStartNanos = System.nanoTime();
     try {
-      action.run();
+      action.run(full);
     } catch (Exception e) {
       log.error("sync failed; the next sync retries: {}", e.toString(), e);
     } finally {

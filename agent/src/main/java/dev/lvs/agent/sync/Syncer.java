@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * One sync: {@code desired = compute(snapshot)}, {@code actual = read()}, {@code plan =
  * diff(desired, actual, owned)}, {@code apply(plan)}, record ownership, report. Always the whole
  * node, never "what the event touched". Until every source has loaded, removals are held back.
+ * {@code actual} is read from the kernel on a full resync and from a {@link KernelCache} otherwise.
  */
 public final class Syncer {
   private static final Logger log = LoggerFactory.getLogger(Syncer.class);
@@ -36,6 +37,8 @@ public final class Syncer {
   private final Object kernelLock;
   private final Clock clock;
   private volatile boolean ready;
+  private KernelCache cache; // guarded by kernelLock
+  private volatile boolean lastReadKernel;
   private boolean warnedNotLoaded;
 
   public Syncer(
@@ -61,8 +64,21 @@ public final class Syncer {
     this.clock = clock;
   }
 
-  /** Runs one sync. Throws only when it could not complete (the kernel or state file failed). */
+  /**
+   * Runs one sync, reading the whole kernel. Throws only when it could not complete (the kernel or
+   * state file failed).
+   */
   public SyncResult sync() throws IOException {
+    return sync(true);
+  }
+
+  /**
+   * Runs one sync. With {@code fullResync} (startup, the periodic resync) it reads the kernel;
+   * without (a change event) it diffs against the cached view of the kernel, the last full read
+   * plus the steps applied since, when there is one. A failed step or any error drops the cache, so
+   * the next sync reads the kernel again.
+   */
+  public SyncResult sync(boolean fullResync) throws IOException {
     long start = System.nanoTime();
     Instant now = clock.instant();
     try {
@@ -70,7 +86,10 @@ public final class Syncer {
       Snapshot snapshot = source.snapshot();
       SyncResult result;
       synchronized (kernelLock) {
-        KernelReader.Interfaces interfaces = reader.interfaces();
+        KernelCache cached = fullResync ? null : cache;
+        cache = null; // until this sync has completed without a failure
+        KernelReader.Interfaces interfaces =
+            cached != null ? cached.interfaces() : reader.interfaces();
         DesiredState desired =
             DesiredState.compute(
                 snapshot.virtualServices(),
@@ -80,7 +99,12 @@ public final class Syncer {
                 settings,
                 HostInterfaces.from(interfaces.links(), interfaces.addresses()));
         Ownership owned = store.current();
-        ActualState actual = reader.read(interfaces, desired, owned);
+        ActualState actual = cached == null ? null : cached.actual(desired, owned).orElse(null);
+        lastReadKernel = actual == null;
+        if (actual == null) {
+          actual = reader.read(interfaces, desired, owned);
+          cached = KernelCache.of(actual, KernelReader.needsIpvs(desired, owned));
+        }
         Plan plan = Planner.diff(desired, actual, owned);
         if (!loaded) {
           Plan additive = plan.withoutRemovals();
@@ -97,18 +121,26 @@ public final class Syncer {
         }
         ApplyResult applied = applier.apply(plan, owned);
         store.save(applied.ownership());
+        if (applied.failures().isEmpty()) {
+          applied.applied().forEach(cached::record);
+          cache = cached;
+        }
         result = new SyncResult(now, loaded, snapshot, desired, plan, applied);
       }
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       metrics.recordSync(result, took);
       if (!result.plan().isEmpty() || !result.applyOk()) {
         log.info(
-            "sync: {} change(s), {} failed, in {} ms",
+            "sync: {} change(s), {} failed, in {} ms ({})",
             result.applied().applied().size(),
             result.applied().failures().size(),
-            took.toMillis());
+            took.toMillis(),
+            lastReadKernel ? "kernel read" : "cached kernel view");
       } else {
-        log.debug("sync: nothing to change ({} ms)", took.toMillis());
+        log.debug(
+            "sync: nothing to change ({} ms, {})",
+            took.toMillis(),
+            lastReadKernel ? "kernel read" : "cached kernel view");
       }
       if (loaded) {
         ready = true;
@@ -119,6 +151,11 @@ public final class Syncer {
       metrics.recordError(Duration.ofNanos(System.nanoTime() - start), now.getEpochSecond());
       throw e;
     }
+  }
+
+  /** Whether the last sync read the kernel (false: it diffed against the cached view). */
+  public boolean lastSyncReadKernel() {
+    return lastReadKernel;
   }
 
   /** Whether a sync has completed with every source loaded. */

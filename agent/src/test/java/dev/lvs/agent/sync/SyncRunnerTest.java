@@ -83,4 +83,33 @@ class SyncRunnerTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> syncs.get() == 2);
     }
   }
+
+  @Test
+  void theFirstSyncAndPeriodicResyncsAreFullTriggeredOnesAreNot() throws Exception {
+    java.util.List<Boolean> fulls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (SyncRunner runner =
+        new SyncRunner((SyncRunner.ResyncAwareAction) fulls::add, Duration.ZERO, Duration.ZERO)) {
+      runner.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> runner.runs() == 1);
+      runner.trigger();
+      await().atMost(Duration.ofSeconds(10)).until(() -> runner.runs() == 2);
+      runner.resync();
+      await().atMost(Duration.ofSeconds(10)).until(() -> runner.runs() == 3);
+      runner.trigger();
+      await().atMost(Duration.ofSeconds(10)).until(() -> runner.runs() == 4);
+      assertThat(fulls).containsExactly(true, false, true, false);
+    }
+  }
+
+  @Test
+  void thePeriodicTimerAsksForFullResyncs() {
+    java.util.List<Boolean> fulls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (SyncRunner runner =
+        new SyncRunner(
+            (SyncRunner.ResyncAwareAction) fulls::add, Duration.ZERO, Duration.ofMillis(50))) {
+      runner.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> fulls.size() >= 3);
+      assertThat(fulls).containsOnly(true);
+    }
+  }
 }
