@@ -4,7 +4,6 @@ import dev.lvs.operator.api.v1alpha1.RealServer;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -33,10 +32,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ManifestSource implements Source {
   private static final Logger log = LoggerFactory.getLogger(ManifestSource.class);
-  static final String DEFAULT_NAMESPACE = "default";
 
   private final Path dir;
-  private final KubernetesSerialization serialization = new KubernetesSerialization();
+  private final ManifestParser parser = new ManifestParser();
   private final Map<Path, List<HasMetadata>> good = new TreeMap<>();
   private final Map<Path, String> errors = new TreeMap<>();
   private volatile boolean loaded;
@@ -95,7 +93,7 @@ public final class ManifestSource implements Source {
     for (Path f : files) {
       present.add(f);
       try {
-        good.put(f, parse(Files.readString(f)));
+        good.put(f, parser.parse(Files.readString(f)));
         errors.remove(f);
       } catch (IOException | RuntimeException e) {
         String message =
@@ -119,40 +117,6 @@ public final class ManifestSource implements Source {
   private static boolean isManifest(Path p) {
     String name = p.getFileName().toString();
     return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"));
-  }
-
-  /** The objects of one (possibly multi-document) YAML text. */
-  List<HasMetadata> parse(String yaml) throws IOException {
-    Object parsed = serialization.unmarshal(yaml);
-    List<Object> docs = new ArrayList<>();
-    if (parsed instanceof List<?> list) {
-      docs.addAll(list);
-    } else if (parsed != null) {
-      docs.add(parsed);
-    }
-    List<HasMetadata> result = new ArrayList<>();
-    for (Object o : docs) {
-      if (o == null) {
-        continue;
-      }
-      if (!(o instanceof HasMetadata h)) {
-        throw new IOException("not a Kubernetes object: " + o.getClass().getSimpleName());
-      }
-      if (h.getMetadata() == null || h.getMetadata().getName() == null) {
-        throw new IOException(h.getKind() + " without metadata.name");
-      }
-      if (h instanceof VirtualService || h instanceof RealServer) {
-        if (h.getMetadata().getNamespace() == null) {
-          h.getMetadata().setNamespace(DEFAULT_NAMESPACE);
-        }
-        result.add(h);
-      } else if (h instanceof Node) {
-        result.add(h);
-      } else {
-        log.debug("manifests: ignoring {} {}", h.getKind(), h.getMetadata().getName());
-      }
-    }
-    return result;
   }
 
   @Override

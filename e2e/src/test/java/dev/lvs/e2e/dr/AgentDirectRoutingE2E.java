@@ -393,15 +393,7 @@ class AgentDirectRoutingE2E {
     Hosts.Result cleanup =
         hosts.run(
             "director",
-            List.of(
-                javaBinary(),
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-jar",
-                repo.resolve("agent/target/lvs-agent.jar").toString(),
-                "cleanup",
-                "--state-dir",
-                work.resolve("state/director").toString()),
+            agentCommand("cleanup", "--state-dir", work.resolve("state/director").toString()),
             FIRST_SYNC);
     assertThat(cleanup.exitCode()).as("%s", cleanup).isZero();
     assertThat(ipvsRules()).containsExactly("-A -t " + HAND_MADE + " -s rr");
@@ -482,12 +474,7 @@ class AgentDirectRoutingE2E {
         hosts.start(
             node,
             log,
-            List.of(
-                javaBinary(),
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-jar",
-                repo.resolve("agent/target/lvs-agent.jar").toString(),
+            agentCommand(
                 "run",
                 "--node-name",
                 node,
@@ -497,6 +484,23 @@ class AgentDirectRoutingE2E {
                 work.resolve("state").resolve(node).toString(),
                 "--resync-period",
                 "5s")));
+  }
+
+  /**
+   * {@code java ... -jar lvs-agent.jar ARGS}: C1 only and the serial GC (far cheaper under TCG),
+   * and the AppCDS archive run-guest-e2e --prepare makes next to the jar, when there is one.
+   */
+  private List<String> agentCommand(String... args) {
+    List<String> command =
+        new ArrayList<>(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    Path archive = repo.resolve("agent/target/lvs-agent.jsa");
+    if (Files.isRegularFile(archive)) {
+      command.add("-XX:SharedArchiveFile=" + archive);
+    }
+    command.add("-jar");
+    command.add(repo.resolve("agent/target/lvs-agent.jar").toString());
+    command.addAll(List.of(args));
+    return command;
   }
 
   private static String javaBinary() {
