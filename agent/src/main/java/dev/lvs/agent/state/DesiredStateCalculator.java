@@ -5,6 +5,7 @@ import dev.lvs.agent.ipvs.IpvsDestination;
 import dev.lvs.agent.ipvs.IpvsDestination.DestinationKey;
 import dev.lvs.agent.ipvs.IpvsService;
 import dev.lvs.agent.ipvs.ServiceKey;
+import dev.lvs.operator.api.LabelSelectors;
 import dev.lvs.operator.api.v1alpha1.LocalNode;
 import dev.lvs.operator.api.v1alpha1.LvsApi;
 import dev.lvs.operator.api.v1alpha1.Persistence;

@@ -1,5 +1,6 @@
 package dev.lvs.operator.model;
 
+import dev.lvs.operator.api.LabelSelectors;
 import dev.lvs.operator.api.v1alpha1.RealServer;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;

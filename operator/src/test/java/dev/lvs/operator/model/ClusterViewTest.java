@@ -8,6 +8,7 @@ import static dev.lvs.operator.Fixtures.rs;
 import static dev.lvs.operator.Fixtures.vs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lvs.operator.api.LabelSelectors;
 import dev.lvs.operator.api.v1alpha1.Protocol;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;

@@ -1,4 +1,4 @@
-package dev.lvs.agent.state;
+package dev.lvs.operator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,34 +1,37 @@
-package dev.lvs.operator.model;
+package dev.lvs.operator.api;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.util.List;
 import java.util.Map;
 
-/** Kubernetes label selector semantics, evaluated in memory against cached objects. */
+/**
+ * Kubernetes label selector semantics (matchLabels AND every matchExpression), evaluated in memory.
+ * Shared by the operator and the agents so both read a selector the same way.
+ */
 public final class LabelSelectors {
   private LabelSelectors() {}
 
   /**
-   * Whether the selector matches the labels. A null selector matches nothing; an empty one matches
-   * everything (the Kubernetes convention for LabelSelector fields). An unknown operator matches
-   * nothing, so a malformed selector never widens a selection.
+   * Whether {@code labels} satisfy the selector. A null selector selects nothing; an empty one
+   * selects everything (Kubernetes' meaning; the CRD forbids it for directors). An unknown operator
+   * selects nothing.
    */
   public static boolean matches(LabelSelector selector, Map<String, String> labels) {
     if (selector == null) {
       return false;
     }
-    Map<String, String> actual = labels == null ? Map.of() : labels;
+    Map<String, String> have = labels == null ? Map.of() : labels;
     if (selector.getMatchLabels() != null) {
-      for (var e : selector.getMatchLabels().entrySet()) {
-        if (!e.getValue().equals(actual.get(e.getKey()))) {
+      for (Map.Entry<String, String> e : selector.getMatchLabels().entrySet()) {
+        if (!e.getValue().equals(have.get(e.getKey()))) {
           return false;
         }
       }
     }
     if (selector.getMatchExpressions() != null) {
       for (LabelSelectorRequirement r : selector.getMatchExpressions()) {
-        if (!matches(r, actual)) {
+        if (!matches(r, have)) {
           return false;
         }
       }
