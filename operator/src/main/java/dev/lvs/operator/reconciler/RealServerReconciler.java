@@ -8,11 +8,9 @@ import dev.lvs.operator.api.v1alpha1.RealServerStatus;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
 import dev.lvs.operator.config.OperatorConfig;
 import dev.lvs.operator.events.ConditionEvents;
-import dev.lvs.operator.events.ConditionEvents.EventSpec;
 import dev.lvs.operator.events.EventRecorder;
 import dev.lvs.operator.model.ClusterView;
 import dev.lvs.operator.status.Conditions;
-import dev.lvs.operator.status.Conditions.Reasons;
 import dev.lvs.operator.status.DeletionGate;
 import dev.lvs.operator.status.StatusAggregator;
 import io.fabric8.kubernetes.api.model.Node;
@@ -100,33 +98,7 @@ public class RealServerReconciler implements Reconciler<RealServer>, Cleaner<Rea
     ClusterView view = view(ctx, rs);
     DeletionGate.State state = deletionGate.realServer(rs, view, now);
     if (state.mayRemoveFinalizer()) {
-      if (state.timedOut()) {
-        events.emit(
-            rs,
-            new EventSpec(
-                Reasons.DELETION_TIMED_OUT,
-                ConditionEvents.WARNING,
-                Reasons.DELETION_TIMED_OUT,
-                "gave up waiting at "
-                    + state.deadline()
-                    + " for the agents on nodes "
-                    + String.join(", ", state.waitingOn())
-                    + "; they may still program this RealServer"));
-      } else if (!state.goneAgents().isEmpty()) {
-        events.emit(
-            rs,
-            new EventSpec(
-                Reasons.AGENT_GONE,
-                ConditionEvents.WARNING,
-                Reasons.AGENT_GONE,
-                state.goneMessage()));
-      }
-      log.info(
-          "event=finalizer-removed rs={} timedOut={} goneAgents={}",
-          ClusterView.id(rs),
-          state.timedOut(),
-          state.goneAgents().keySet());
-      events.forget(rs);
+      FinalizerRelease.release(events, rs, state, "they may still program this RealServer");
       return DeleteControl.defaultDelete();
     }
     writeStatus(rs, aggregator.realServer(rs, view, now), ctx);

@@ -9,12 +9,10 @@ import dev.lvs.operator.api.v1alpha1.VirtualService;
 import dev.lvs.operator.api.v1alpha1.VirtualServiceStatus;
 import dev.lvs.operator.config.OperatorConfig;
 import dev.lvs.operator.events.ConditionEvents;
-import dev.lvs.operator.events.ConditionEvents.EventSpec;
 import dev.lvs.operator.events.EventRecorder;
 import dev.lvs.operator.model.ClusterView;
 import dev.lvs.operator.model.ServiceKey;
 import dev.lvs.operator.status.Conditions;
-import dev.lvs.operator.status.Conditions.Reasons;
 import dev.lvs.operator.status.DeletionGate;
 import dev.lvs.operator.status.StatusAggregator;
 import io.fabric8.kubernetes.api.model.Node;
@@ -131,7 +129,8 @@ public class VirtualServiceReconciler
     ClusterView view = view(ctx).with(vs);
     DeletionGate.State state = deletionGate.virtualService(vs, view, now);
     if (state.mayRemoveFinalizer()) {
-      finish(vs, state);
+      FinalizerRelease.release(
+          events, vs, state, "their kernel state for this VirtualService may remain");
       return DeleteControl.defaultDelete();
     }
     writeStatus(vs, aggregator.virtualService(vs, view, now), ctx);
@@ -142,36 +141,6 @@ public class VirtualServiceReconciler
         state.waitingOn(),
         state.deadline());
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(untilDeadline.toMillis());
-  }
-
-  private void finish(VirtualService vs, DeletionGate.State state) {
-    if (state.timedOut()) {
-      events.emit(
-          vs,
-          new EventSpec(
-              Reasons.DELETION_TIMED_OUT,
-              ConditionEvents.WARNING,
-              Reasons.DELETION_TIMED_OUT,
-              "gave up waiting at "
-                  + state.deadline()
-                  + " for the agents on nodes "
-                  + String.join(", ", state.waitingOn())
-                  + "; their kernel state for this VirtualService may remain"));
-    } else if (!state.goneAgents().isEmpty()) {
-      events.emit(
-          vs,
-          new EventSpec(
-              Reasons.AGENT_GONE,
-              ConditionEvents.WARNING,
-              Reasons.AGENT_GONE,
-              state.goneMessage()));
-    }
-    log.info(
-        "event=finalizer-removed vs={} timedOut={} goneAgents={}",
-        ClusterView.id(vs),
-        state.timedOut(),
-        state.goneAgents().keySet());
-    events.forget(vs);
   }
 
   private void writeStatus(
