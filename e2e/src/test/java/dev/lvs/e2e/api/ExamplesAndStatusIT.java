@@ -3,6 +3,7 @@ package dev.lvs.e2e.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lvs.e2e.support.Kubectl;
+import dev.lvs.e2e.support.Processes;
 import dev.lvs.e2e.support.TestApiServer;
 import dev.lvs.operator.api.v1alpha1.LvsApi;
 import dev.lvs.operator.api.v1alpha1.NodeReport;
@@ -113,7 +114,7 @@ class ExamplesAndStatusIT {
           directors: {matchLabels: {lvs.dev/director: "true"}}
           realServerSelector: {matchLabels: {app: web}}
         """);
-    Kubectl.Result r = kubectl.exec("apply", "-n", namespace, "-f", bad.toString());
+    Processes.Result r = kubectl.exec("apply", "-n", namespace, "-f", bad.toString());
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr())
         .contains("spec.vip")

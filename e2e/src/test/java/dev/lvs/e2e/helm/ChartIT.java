@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lvs.e2e.support.Helm;
 import dev.lvs.e2e.support.Kubectl;
+import dev.lvs.e2e.support.Processes;
 import dev.lvs.e2e.support.TestApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -440,7 +441,7 @@ class ChartIT {
   void badValuesAreRejected(Rejection c) {
     List<String> args = new ArrayList<>(List.of("template", "r", CHART.toString()));
     args.addAll(c.args());
-    Helm.Result r = Helm.exec(args.toArray(String[]::new));
+    Processes.Result r = Helm.exec(args.toArray(String[]::new));
     assertThat(r.exitCode()).as(r.stdout()).isNotZero();
     assertThat(r.stderr()).contains(c.fragment());
   }
@@ -496,7 +497,7 @@ class ChartIT {
             ns,
             "--set",
             "operator.resources.limits.memory=lots"));
-    Kubectl.Result r =
+    Processes.Result r =
         kubectl.exec("apply", "--server-side", "--dry-run=server", "-f", file.toString());
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr()).contains("quantities must match the regular expression");
@@ -504,7 +505,7 @@ class ChartIT {
 
   @Test
   void staticManifestIsUpToDateAppliesAndGrantsExactlyWhatIsNeeded() throws IOException {
-    Helm.Result rendered = Helm.script("helm/static-manifest", "--stdout");
+    Processes.Result rendered = Helm.script("helm/static-manifest", "--stdout");
     assertThat(rendered.exitCode()).as(rendered.stderr()).isZero();
     assertThat(rendered.stdout())
         .as("deploy/lvs-operator.yaml is out of date: run helm/static-manifest")
@@ -608,7 +609,7 @@ class ChartIT {
     List<String> command = new ArrayList<>(List.of("auth", "can-i"));
     command.addAll(List.of(args));
     command.add("--as=" + user);
-    Kubectl.Result r = kubectl.exec(command.toArray(String[]::new));
+    Processes.Result r = kubectl.exec(command.toArray(String[]::new));
     String answer = r.stdout().trim();
     if (!answer.equals("yes") && !answer.equals("no")) {
       throw new IllegalStateException("kubectl " + command + ": " + r.stdout() + r.stderr());
