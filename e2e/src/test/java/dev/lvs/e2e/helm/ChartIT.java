@@ -326,7 +326,7 @@ class ChartIT {
             "[apps] [daemonsets] [] [list, watch, create]",
             "[apps] [daemonsets] [lvs-operator-agent] [get, patch]",
             "[coordination.k8s.io] [leases] [] [create]",
-            "[coordination.k8s.io] [leases] [lvs-operator-leader] [get, update]");
+            "[coordination.k8s.io] [leases] [lvs-operator-leader] [get, update, patch]");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -534,6 +534,10 @@ class ChartIT {
     allowed(operator, "create", "leases.coordination.k8s.io", "-n", "lvs-system");
     allowed(
         operator, "update", "leases.coordination.k8s.io/lvs-operator-leader", "-n", "lvs-system");
+    // fabric8's leader elector renews the Lease with PATCH (found by the lab, where the operator
+    // runs as its own ServiceAccount).
+    allowed(
+        operator, "patch", "leases.coordination.k8s.io/lvs-operator-leader", "-n", "lvs-system");
     denied(operator, "patch", "daemonsets.apps/kube-proxy", "-n", "lvs-system");
     denied(operator, "create", "daemonsets.apps", "-n", "kube-system");
     denied(operator, "delete", "daemonsets.apps/lvs-operator-agent", "-n", "lvs-system");
