@@ -109,6 +109,7 @@ public final class StatusReports {
     r.setObservedGeneration(inv.generation());
     if (inv.isDirector()) {
       r.setRealServerGenerations(new LinkedHashMap<>(inv.realServerGenerations()));
+      r.setQuiescedRealServers(new ArrayList<>(inv.quiescedRealServers().keySet()));
     }
     boolean conflict = problems.stream().anyMatch(p -> p.kind() == Problem.Kind.CONFLICT);
     r.setState(conflict ? STATE_CONFLICT : problems.isEmpty() ? STATE_APPLIED : STATE_FAILED);
@@ -133,6 +134,10 @@ public final class StatusReports {
         r.getRealServerGenerations() == null
             ? new LinkedHashMap<>()
             : new LinkedHashMap<>(r.getRealServerGenerations()));
+    c.setQuiescedRealServers(
+        r.getQuiescedRealServers() == null
+            ? new ArrayList<>()
+            : new ArrayList<>(r.getQuiescedRealServers()));
     c.setState(r.getState());
     c.setMessage(r.getMessage());
     return c;

@@ -1,5 +1,6 @@
 package dev.lvs.agent.source;
 
+import dev.lvs.agent.state.NodeReadiness;
 import dev.lvs.operator.api.v1alpha1.RealServer;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -14,7 +15,8 @@ import java.util.Objects;
 /**
  * VirtualServices and RealServers in all namespaces, and Nodes, through fabric8 shared informers.
  * Read-only. Status-only updates (including the agents' own reports) do not trigger a sync; spec,
- * label, deletion and node-address changes do.
+ * label, deletion and node-address changes do, and so does a change of a Node's Ready status
+ * (directors quiesce real servers on nodes that are not Ready), but not a kubelet heartbeat.
  */
 public final class KubernetesSource implements Source {
   private final KubernetesClient client;
@@ -57,13 +59,18 @@ public final class KubernetesSource implements Source {
     };
   }
 
-  /** Whether an update can change the desired state (status-only updates cannot). */
+  /**
+   * Whether an update can change the desired state. Status-only updates cannot, except a Node's
+   * addresses and the status of its Ready condition; heartbeats (new lastHeartbeatTime, same
+   * status) are filtered out.
+   */
   static boolean relevantChange(HasMetadata before, HasMetadata after) {
     if (before instanceof Node b && after instanceof Node a) {
       return !Objects.equals(b.getMetadata().getLabels(), a.getMetadata().getLabels())
           || !Objects.equals(
               b.getStatus() == null ? null : b.getStatus().getAddresses(),
-              a.getStatus() == null ? null : a.getStatus().getAddresses());
+              a.getStatus() == null ? null : a.getStatus().getAddresses())
+          || !Objects.equals(NodeReadiness.readyStatus(b), NodeReadiness.readyStatus(a));
     }
     return !Objects.equals(
             before.getMetadata().getGeneration(), after.getMetadata().getGeneration())

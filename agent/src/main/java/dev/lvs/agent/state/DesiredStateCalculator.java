@@ -172,6 +172,7 @@ final class DesiredStateCalculator {
     }
     List<Problem> vsProblems = new ArrayList<>();
     Map<String, Long> generations = new TreeMap<>();
+    Map<String, String> quiesced = new TreeMap<>();
     try {
       if (conflict != null) {
         vsProblems.add(Problem.conflict(ref, conflict));
@@ -200,7 +201,7 @@ final class DesiredStateCalculator {
       }
       InetAddress vip = vipParsed.get();
       if (director) {
-        computeDirector(vs, vip, selected, generations, vsProblems);
+        computeDirector(vs, vip, selected, generations, quiesced, vsProblems);
       } else {
         computeRealServer(vs, vip, onThisNode, vsProblems);
       }
@@ -213,6 +214,7 @@ final class DesiredStateCalculator {
               vs.getMetadata().getGeneration(),
               new TreeSet<>(roles),
               new TreeMap<>(generations),
+              new TreeMap<>(quiesced),
               vsProblems));
     }
   }
@@ -222,6 +224,7 @@ final class DesiredStateCalculator {
       InetAddress vip,
       List<RealServer> selected,
       Map<String, Long> generations,
+      Map<String, String> quiesced,
       List<Problem> vsProblems) {
     ObjectRef ref = ObjectRef.of(vs);
     VirtualServiceSpec spec = vs.getSpec();
@@ -252,16 +255,19 @@ final class DesiredStateCalculator {
                     + " spec.localNode instead"));
         continue;
       }
+      // A lost node (Ready False or Unknown) gets weight 0: IPVS schedules no new connections to
+      // it but keeps the destination and its connections, so nothing churns when it comes back.
+      String lost = lostNode(rsSpec.getNodeName()).orElse(null);
       IpvsDestination dest =
           new IpvsDestination(
               address.get(),
               port,
               ForwardMethod.DIRECT_ROUTE,
-              orDefault(rsSpec.getWeight(), RealServerSpec.DEFAULT_WEIGHT),
+              lost != null ? 0 : orDefault(rsSpec.getWeight(), RealServerSpec.DEFAULT_WEIGHT),
               orDefault(rsSpec.getUpperThreshold(), 0),
               orDefault(rsSpec.getLowerThreshold(), 0));
       DesiredDestination previous =
-          destinations.putIfAbsent(dest.key(), new DesiredDestination(dest, rsRef, false));
+          destinations.putIfAbsent(dest.key(), new DesiredDestination(dest, rsRef, false, lost));
       if (previous != null) {
         vsProblems.add(
             Problem.invalid(
@@ -276,6 +282,9 @@ final class DesiredStateCalculator {
         continue;
       }
       generations.put(rs.getMetadata().getName(), orDefault(rs.getMetadata().getGeneration(), 0L));
+      if (lost != null) {
+        quiesced.put(rs.getMetadata().getName(), lost);
+      }
     }
     LocalNode localNode = spec.getLocalNode();
     if (localNode != null && Boolean.TRUE.equals(localNode.getEnabled())) {
@@ -363,6 +372,19 @@ final class DesiredStateCalculator {
           ref,
           "real server: never announce the VIP as ARP source");
     }
+  }
+
+  /**
+   * Why a RealServer's node can take no new connections, when {@code nodeName} names a Node whose
+   * Ready condition is there and not True; empty for a Ready node, a node without conditions, an
+   * unknown node, or no node at all.
+   */
+  private Optional<String> lostNode(String nodeName) {
+    if (nodeName == null) {
+      return Optional.empty();
+    }
+    return NodeReadiness.notReady(nodesByName.get(nodeName))
+        .map(status -> "node " + nodeName + " is not Ready (Ready=" + status + ")");
   }
 
   /** The RealServer's address of the VIP's family, or empty with a problem recorded. */

@@ -16,23 +16,32 @@ import java.util.TreeSet;
  *
  * @param roles {@link LvsApi#ROLE_DIRECTOR} and/or {@link LvsApi#ROLE_REAL_SERVER}
  * @param realServerGenerations directors only: RealServer name to the generation programmed
+ * @param quiescedRealServers directors only: RealServer name to why it is programmed with weight 0
+ *     (its node is not Ready); each is also in {@code realServerGenerations}
  */
 public record Involvement(
     ObjectRef virtualService,
     Long generation,
     SortedSet<String> roles,
     SortedMap<String, Long> realServerGenerations,
+    SortedMap<String, String> quiescedRealServers,
     List<Problem> problems) {
   public Involvement {
     roles = Collections.unmodifiableSortedSet(new TreeSet<>(roles));
     realServerGenerations = Collections.unmodifiableSortedMap(new TreeMap<>(realServerGenerations));
+    quiescedRealServers = Collections.unmodifiableSortedMap(new TreeMap<>(quiescedRealServers));
     problems = List.copyOf(problems);
   }
 
   public static Involvement of(
       ObjectRef vs, Long generation, Set<String> roles, Map<String, Long> generations) {
     return new Involvement(
-        vs, generation, new TreeSet<>(roles), new TreeMap<>(generations), List.of());
+        vs,
+        generation,
+        new TreeSet<>(roles),
+        new TreeMap<>(generations),
+        new TreeMap<>(),
+        List.of());
   }
 
   public boolean isDirector() {

@@ -74,6 +74,28 @@ public final class TestObjects {
     return status.endStatus().build();
   }
 
+  /**
+   * The node with a Ready condition of {@code status} (True, False, Unknown) beside a
+   * MemoryPressure=False one, as a kubelet and the node lifecycle controller write them.
+   */
+  public static Node withReady(Node node, String status) {
+    return new NodeBuilder(node)
+        .editStatus()
+        .withConditions()
+        .addNewCondition()
+        .withType("MemoryPressure")
+        .withStatus("False")
+        .endCondition()
+        .addNewCondition()
+        .withType("Ready")
+        .withStatus(status)
+        .withReason("True".equals(status) ? "KubeletReady" : "NodeStatusUnknown")
+        .withLastHeartbeatTime("2024-01-01T00:00:00Z")
+        .endCondition()
+        .endStatus()
+        .build();
+  }
+
   public static Node director(String name, String... internalIps) {
     return node(name, Map.of("lvs.dev/director", "true"), internalIps);
   }

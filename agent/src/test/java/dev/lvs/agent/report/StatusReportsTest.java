@@ -5,6 +5,7 @@ import static dev.lvs.agent.fake.TestObjects.node;
 import static dev.lvs.agent.fake.TestObjects.rs;
 import static dev.lvs.agent.fake.TestObjects.vs;
 import static dev.lvs.agent.fake.TestObjects.web;
+import static dev.lvs.agent.fake.TestObjects.withReady;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lvs.agent.source.Snapshot;
@@ -33,18 +34,23 @@ class StatusReportsTest {
       List.of(director("lb1", "172.16.58.2"), node("rs1", Map.of(), "172.16.58.7"));
 
   static SyncResult result(String nodeName, List<VirtualService> vs, List<RealServer> servers) {
+    return result(nodeName, vs, servers, NODES);
+  }
+
+  static SyncResult result(
+      String nodeName, List<VirtualService> vs, List<RealServer> servers, List<Node> nodes) {
     DesiredState d =
         DesiredState.compute(
             vs,
             servers,
-            NODES,
+            nodes,
             nodeName,
             AgentSettings.DEFAULTS,
             HostInterfaces.of("eth0", "172.16.58.2"));
     return new SyncResult(
         Instant.EPOCH,
         true,
-        new Snapshot(vs, servers, NODES),
+        new Snapshot(vs, servers, nodes),
         d,
         Plan.EMPTY,
         new ApplyResult(List.of(), List.of(), Ownership.empty()));
@@ -130,5 +136,39 @@ class StatusReportsTest {
         StatusReports.compute(result("rs1", List.of(), List.of(rs1)), "rs1");
     assertThat(gone.vips())
         .containsExactly(new StatusReports.VipsWrite(new ObjectRef("default", "rs1"), List.of()));
+  }
+
+  @Test
+  void directorListsTheRealServersItQuiescedAndRewritesTheEntryWhenTheNodeIsBack() {
+    VirtualService v = web();
+    List<RealServer> servers = List.of(rs("rs1", null, "rs1", 2));
+    List<Node> lost =
+        List.of(
+            director("lb1", "172.16.58.2"),
+            withReady(node("rs1", Map.of(), "172.16.58.7"), "Unknown"));
+    NodeReport down =
+        StatusReports.compute(result("lb1", List.of(v), servers, lost), "lb1")
+            .nodeReports()
+            .get(0)
+            .report();
+    assertThat(down.getQuiescedRealServers()).containsExactly("rs1");
+    assertThat(down.getRealServerGenerations()).containsEntry("rs1", 3L);
+    assertThat(down.getState()).isEqualTo(StatusReports.STATE_APPLIED);
+
+    down.setLastUpdateTime("2024-01-01T00:00:00Z");
+    VirtualServiceStatus status = new VirtualServiceStatus();
+    status.getNodes().put("lb1", down);
+    v.setStatus(status);
+    assertThat(StatusReports.compute(result("lb1", List.of(v), servers, lost), "lb1").isEmpty())
+        .as("no rewrite while it stays quiesced")
+        .isTrue();
+
+    List<Node> back =
+        List.of(
+            director("lb1", "172.16.58.2"),
+            withReady(node("rs1", Map.of(), "172.16.58.7"), "True"));
+    assertThat(StatusReports.compute(result("lb1", List.of(v), servers, back), "lb1").nodeReports())
+        .singleElement()
+        .satisfies(r -> assertThat(r.report().getQuiescedRealServers()).isEmpty());
   }
 }

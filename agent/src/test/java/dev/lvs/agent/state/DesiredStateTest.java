@@ -7,6 +7,7 @@ import static dev.lvs.agent.fake.TestObjects.persistence;
 import static dev.lvs.agent.fake.TestObjects.rs;
 import static dev.lvs.agent.fake.TestObjects.vs;
 import static dev.lvs.agent.fake.TestObjects.web;
+import static dev.lvs.agent.fake.TestObjects.withReady;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lvs.agent.ipvs.ForwardMethod;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The desired-state function, on objects shaped like examples/dr-web.yaml. */
 class DesiredStateTest {
@@ -362,5 +364,112 @@ class DesiredStateTest {
     assertThat(d.problems())
         .singleElement()
         .satisfies(p -> assertThat(p.message()).contains("--director-interface"));
+  }
+
+  // ------------------------------------------------- real servers on lost (not Ready) nodes
+
+  /** The example's nodes with rs2's Node at Ready={@code rs2Ready} (null: no conditions). */
+  static DesiredState withRs2Ready(String rs2Ready, List<RealServer> servers) {
+    Node rs2 = node("rs2", Map.of(), "172.16.58.8");
+    List<Node> nodes =
+        List.of(
+            withReady(director("lb1", "172.16.58.2"), "True"),
+            withReady(node("rs1", Map.of(), "172.16.58.7"), "True"),
+            rs2Ready == null ? rs2 : withReady(rs2, rs2Ready));
+    return DesiredState.compute(
+        List.of(web()),
+        servers,
+        nodes,
+        "lb1",
+        AgentSettings.DEFAULTS,
+        HostInterfaces.of("eth0", "172.16.58.2"));
+  }
+
+  static Map<String, Integer> weights(DesiredState d) {
+    Map<String, Integer> w = new java.util.TreeMap<>();
+    d.services()
+        .get(WEB_KEY)
+        .destinations()
+        .values()
+        .forEach(
+            dd -> w.put(dd.destination().address().getHostAddress(), dd.destination().weight()));
+    return w;
+  }
+
+  @ParameterizedTest(name = "Ready={0}")
+  @ValueSource(strings = {"Unknown", "False"})
+  void realServerOnANodeThatIsNotReadyIsQuiescedWithWeightZeroNotRemoved(String ready) {
+    RealServer rs2 = rs("rs2", null, "rs2", 5);
+    rs2.getSpec().setUpperThreshold(100);
+    rs2.getSpec().setLowerThreshold(50);
+    DesiredState d = withRs2Ready(ready, List.of(rs("rs1", null, "rs1", 2), rs2));
+
+    assertThat(d.problems()).isEmpty();
+    assertThat(d.services().get(WEB_KEY).destinations().values())
+        .extracting(DesiredDestination::destination)
+        .containsExactly(
+            new IpvsDestination(
+                Ips.literal("172.16.58.7"), 80, ForwardMethod.DIRECT_ROUTE, 2, 0, 0),
+            new IpvsDestination(
+                Ips.literal("172.16.58.8"), 80, ForwardMethod.DIRECT_ROUTE, 0, 100, 50));
+    Involvement inv = d.involvements().get(WEB);
+    assertThat(inv.realServerGenerations())
+        .as("still programmed, at weight 0")
+        .isEqualTo(Map.of("rs1", 3L, "rs2", 3L));
+    assertThat(inv.quiescedRealServers())
+        .containsExactlyEntriesOf(Map.of("rs2", "node rs2 is not Ready (Ready=" + ready + ")"));
+    assertThat(
+            d.services().get(WEB_KEY).destinations().values().stream()
+                .map(DesiredDestination::source))
+        .containsExactly(
+            "default/rs1", "default/rs2 (quiesced: node rs2 is not Ready (Ready=" + ready + "))");
+  }
+
+  @Test
+  void realServerGetsItsWeightBackWhenItsNodeIsReadyAgain() {
+    List<RealServer> servers = List.of(rs("rs1", null, "rs1", 2), rs("rs2", null, "rs2", 5));
+    assertThat(weights(withRs2Ready("Unknown", servers)))
+        .isEqualTo(Map.of("172.16.58.7", 2, "172.16.58.8", 0));
+    DesiredState back = withRs2Ready("True", servers);
+    assertThat(weights(back)).isEqualTo(Map.of("172.16.58.7", 2, "172.16.58.8", 5));
+    assertThat(back.involvements().get(WEB).quiescedRealServers()).isEmpty();
+  }
+
+  @Test
+  void aNodeWithoutConditionsCountsAsUsable() {
+    // Standalone manifests carry hand-written Nodes without status.conditions.
+    DesiredState d =
+        withRs2Ready(null, List.of(rs("rs1", null, "rs1", 2), rs("rs2", null, "rs2", 5)));
+    assertThat(weights(d)).isEqualTo(Map.of("172.16.58.7", 2, "172.16.58.8", 5));
+    assertThat(d.involvements().get(WEB).quiescedRealServers()).isEmpty();
+  }
+
+  @Test
+  void onlyTheNodeNameCountsAnAddressOnlyRealServerIsNeverQuiesced() {
+    // ext has no nodeName: no Node speaks for it. pinned has an address and names the lost node.
+    List<RealServer> servers =
+        List.of(
+            rs("ext", "172.16.58.8", null, 4),
+            rs("pinned", "172.16.58.20", "rs2", 3),
+            rs("rs1", null, "rs1", 2));
+    DesiredState d = withRs2Ready("Unknown", servers);
+    assertThat(weights(d)).isEqualTo(Map.of("172.16.58.8", 4, "172.16.58.20", 0, "172.16.58.7", 2));
+    assertThat(d.involvements().get(WEB).quiescedRealServers()).containsOnlyKeys("pinned");
+  }
+
+  @Test
+  void realServerNodesQuiesceNothingOnTheirOwnSide() {
+    // The lost node's own agent, if it still runs, keeps holding the VIP: only directors react.
+    Node rs2 = withReady(node("rs2", Map.of(), "172.16.58.8"), "Unknown");
+    DesiredState d =
+        DesiredState.compute(
+            List.of(web()),
+            List.of(rs("rs2", null, "rs2", 5)),
+            List.of(director("lb1", "172.16.58.2"), rs2),
+            "rs2",
+            AgentSettings.DEFAULTS,
+            HostInterfaces.of("eth0", "172.16.58.8"));
+    assertThat(d.realServerVips())
+        .containsExactlyEntriesOf(Map.of(new ObjectRef("default", "rs2"), List.of("172.16.58.1")));
   }
 }

@@ -5,6 +5,7 @@ import static dev.lvs.agent.fake.TestObjects.node;
 import static dev.lvs.agent.fake.TestObjects.rs;
 import static dev.lvs.agent.fake.TestObjects.vs;
 import static dev.lvs.agent.fake.TestObjects.web;
+import static dev.lvs.agent.fake.TestObjects.withReady;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lvs.agent.ipvs.ForwardMethod;
@@ -148,6 +149,47 @@ class PlannerTest {
         .singleElement()
         .isInstanceOfSatisfying(
             Step.UpdateDestination.class, u -> assertThat(u.to().weight()).isEqualTo(2));
+  }
+
+  /** web on lb1 with rs1 (weight 2) on a node whose Ready condition is {@code rs1Ready}. */
+  static DesiredState webWithRs1Node(String rs1Ready) {
+    return DesiredState.compute(
+        List.of(web()),
+        List.of(rs("rs1", "172.16.58.7", "rs1", 2), rs("rs2", "172.16.58.8", null, 1)),
+        List.of(
+            withReady(director("lb1", "172.16.58.2"), "True"),
+            withReady(node("rs1", Map.of(), "172.16.58.7"), rs1Ready)),
+        "lb1",
+        AgentSettings.DEFAULTS,
+        HostInterfaces.of("eth0", "172.16.58.2"));
+  }
+
+  @Test
+  void lostRealServerNodeIsOneInPlaceEditToWeightZeroAndBack() {
+    IpvsDestination quiesced = dest("172.16.58.7", 0);
+    Plan down =
+        Planner.diff(webWithRs1Node("Unknown"), programmed(WLC, RS1, RS2), ownsWeb(RS1, RS2));
+    assertThat(down.steps())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            Step.UpdateDestination.class, u -> assertThat(u.to()).isEqualTo(quiesced));
+    assertThat(down.steps().get(0).describe())
+        .contains("weight 2", "weight 0")
+        .endsWith("<- default/rs1 (quiesced: node rs1 is not Ready (Ready=Unknown))");
+
+    assertThat(
+            Planner.diff(
+                    webWithRs1Node("Unknown"), programmed(WLC, quiesced, RS2), ownsWeb(RS1, RS2))
+                .isEmpty())
+        .as("stays quiesced without churn")
+        .isTrue();
+
+    Plan up =
+        Planner.diff(webWithRs1Node("True"), programmed(WLC, quiesced, RS2), ownsWeb(RS1, RS2));
+    assertThat(up.steps())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            Step.UpdateDestination.class, u -> assertThat(u.to()).isEqualTo(RS1));
   }
 
   @Test

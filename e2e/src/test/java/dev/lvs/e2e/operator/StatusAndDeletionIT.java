@@ -189,4 +189,72 @@ class StatusAndDeletionIT {
     h.agentReportsVips("leaving", n1);
     await().atMost(OperatorHarness.TIMEOUT).until(() -> h.rs("leaving") == null);
   }
+
+  /** What the node lifecycle controller does when a kubelet stops reporting (and undoes). */
+  private static void setNodeReady(String node, String status) {
+    h.client
+        .nodes()
+        .withName(node)
+        .editStatus(
+            n -> {
+              n.getStatus().getConditions().stream()
+                  .filter(c -> "Ready".equals(c.getType()))
+                  .forEach(
+                      c -> {
+                        c.setStatus(status);
+                        c.setReason("True".equals(status) ? "KubeletReady" : "NodeStatusUnknown");
+                      });
+              return n;
+            });
+  }
+
+  @Test
+  void aRealServerWhoseNodeIsLostIsNotReadyAndDegradesTheServiceUntilTheNodeIsBack() {
+    String na = h.namespace + "-la";
+    String nb = h.namespace + "-lb";
+    h.createNode(na, "10.33.0.21");
+    h.createNode(nb, "10.33.0.22");
+    h.createRs("ra", "lost", null, na);
+    h.createRs("rb", "lost", null, nb);
+    h.createVs("lost", "10.33.6.1", 80, label, "lost");
+    h.awaitCondition("lost", Conditions.READY, "False", null);
+    h.agentReports(
+        "lost",
+        d,
+        applied(LvsApi.ROLE_DIRECTOR, gen("lost"), Map.of("ra", rsGen("ra"), "rb", rsGen("rb"))));
+    h.agentReports("lost", na, applied(LvsApi.ROLE_REAL_SERVER, gen("lost"), Map.of()));
+    h.agentReports("lost", nb, applied(LvsApi.ROLE_REAL_SERVER, gen("lost"), Map.of()));
+    h.agentReportsVips("ra", na, "10.33.6.1");
+    h.agentReportsVips("rb", nb, "10.33.6.1");
+    h.awaitCondition("lost", Conditions.READY, "True", Reasons.ALL_AGENTS_APPLIED);
+    h.awaitRsCondition("rb", Conditions.READY, "True", Reasons.ALL_AGENTS_APPLIED);
+    assertThat(h.vs("lost").getStatus().getRealServers()).isEqualTo("2/2");
+
+    setNodeReady(nb, "Unknown");
+    h.awaitCondition("lost", Conditions.DEGRADED, "True", Reasons.REAL_SERVER_NODE_NOT_READY);
+    assertThat(h.vsCondition("lost", Conditions.DEGRADED).get().getMessage())
+        .contains("RealServer rb: node " + nb + " is not Ready (Ready=Unknown)");
+    assertThat(h.vs("lost").getStatus().getRealServers()).isEqualTo("1/2");
+    assertThat(h.vsCondition("lost", Conditions.READY).get().getStatus())
+        .as("ra still serves")
+        .isEqualTo("True");
+    h.awaitRsCondition("rb", Conditions.READY, "False", Reasons.NODE_NOT_READY);
+    assertThat(h.rsCondition("rb", Conditions.READY).get().getMessage())
+        .contains("node " + nb + " is not Ready (Ready=Unknown)");
+    assertThat(h.rsCondition("ra", Conditions.READY).get().getStatus()).isEqualTo("True");
+    await()
+        .atMost(OperatorHarness.TIMEOUT)
+        .until(
+            () ->
+                !h.events("lost", Reasons.REAL_SERVER_NODE_NOT_READY).isEmpty()
+                    && !h.events("rb", Reasons.NODE_NOT_READY).isEmpty());
+
+    setNodeReady(nb, "True");
+    h.awaitCondition("lost", Conditions.DEGRADED, "False", Reasons.AS_EXPECTED);
+    h.awaitRsCondition("rb", Conditions.READY, "True", Reasons.ALL_AGENTS_APPLIED);
+    assertThat(h.vs("lost").getStatus().getRealServers()).isEqualTo("2/2");
+    await()
+        .atMost(OperatorHarness.TIMEOUT)
+        .until(() -> !h.events("lost", Reasons.RESOLVED).isEmpty());
+  }
 }

@@ -28,6 +28,16 @@ public final class Nodes {
         .findFirst();
   }
 
+  /**
+   * The Ready status of a node that is lost: it has a Ready condition and that is not True (False,
+   * or Unknown once the node lifecycle controller stopped hearing from the kubelet). Empty for a
+   * Ready node and for a node without a Ready condition (a hand-written Node): directors keep
+   * sending new connections to real servers on those, and quiesce the others (weight 0).
+   */
+  public static Optional<String> notReady(Node node) {
+    return readyStatus(node).filter(s -> !"True".equals(s));
+  }
+
   /** The node's InternalIP addresses, in the order the kubelet reported them. */
   public static List<String> internalIps(Node node) {
     if (node == null || node.getStatus() == null || node.getStatus().getAddresses() == null) {

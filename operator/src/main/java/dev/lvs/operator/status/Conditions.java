@@ -46,12 +46,17 @@ public final class Conditions {
     public static final String REAL_SERVER_ADDRESS_UNRESOLVED = "RealServerAddressUnresolved";
     public static final String REAL_SERVER_ON_DIRECTOR = "RealServerOnDirector";
     public static final String AGENT_GONE = "AgentGone";
+    // Degraded, and Ready=False when every selected RealServer is on such a node
+    public static final String REAL_SERVER_NODE_NOT_READY = "RealServerNodeNotReady";
 
     // Degraded (RealServer)
     public static final String NODE_NOT_FOUND = "NodeNotFound";
     public static final String ADDRESS_IS_VIP = "AddressIsVip";
     public static final String ADDRESS_UNRESOLVED = "AddressUnresolved";
     public static final String ON_DIRECTOR_NODE = "OnDirectorNode";
+
+    // Ready (RealServer): its node is not Ready, the directors quiesce it
+    public static final String NODE_NOT_READY = "NodeNotReady";
 
     // Events only
     public static final String RESOLVED = "Resolved";

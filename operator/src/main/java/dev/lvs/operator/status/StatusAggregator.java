@@ -12,6 +12,7 @@ import dev.lvs.operator.api.v1alpha1.VirtualService;
 import dev.lvs.operator.api.v1alpha1.VirtualServiceStatus;
 import dev.lvs.operator.model.ClusterView;
 import dev.lvs.operator.model.IpAddresses;
+import dev.lvs.operator.model.Nodes;
 import dev.lvs.operator.model.ServiceKey;
 import dev.lvs.operator.status.Conditions.Reasons;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -22,7 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -70,6 +73,17 @@ public final class StatusAggregator {
     Optional<VirtualService> winner = view.conflictWinner(vs);
     ServiceKey key = ServiceKey.of(vs);
 
+    // Real-server nodes that are lost (Ready condition there and not True): the directors quiesce
+    // their RealServers (weight 0), and their agents cannot report, so they are not waited for.
+    SortedMap<String, String> lostNodes = new TreeMap<>();
+    for (String n : rsNodes) {
+      view.node(n).flatMap(Nodes::notReady).ifPresent(ready -> lostNodes.put(n, ready));
+    }
+    List<RealServer> quiesced =
+        selected.stream()
+            .filter(rs -> nodeNameOf(rs) != null && lostNodes.containsKey(nodeNameOf(rs)))
+            .toList();
+
     // What the agents have applied.
     SortedSet<String> pending = new TreeSet<>();
     SortedSet<String> failed = new TreeSet<>();
@@ -85,6 +99,9 @@ public final class StatusAggregator {
       }
     }
     for (String n : rsNodes) {
+      if (lostNodes.containsKey(n)) {
+        continue;
+      }
       NodeReport r = reports.get(n);
       if (isFailed(r)) {
         if (failed.add(n)) {
@@ -96,7 +113,8 @@ public final class StatusAggregator {
     }
     int ready = 0;
     for (RealServer rs : selected) {
-      if (realServerProgrammed(rs, directors, reports, generation)) {
+      boolean onLostNode = nodeNameOf(rs) != null && lostNodes.containsKey(nodeNameOf(rs));
+      if (!onLostNode && realServerProgrammed(rs, directors, reports, generation)) {
         ready++;
       }
     }
@@ -177,6 +195,19 @@ public final class StatusAggregator {
                     + " spec.localNode.enabled to let the directors serve locally"));
       }
     }
+    for (RealServer rs : quiesced) {
+      problems.add(
+          new Problem(
+              Reasons.REAL_SERVER_NODE_NOT_READY,
+              "RealServer "
+                  + rs.getMetadata().getName()
+                  + ": node "
+                  + nodeNameOf(rs)
+                  + " is not Ready (Ready="
+                  + lostNodes.get(nodeNameOf(rs))
+                  + "); the directors give it weight 0, so it gets no new connections until the"
+                  + " node is Ready again"));
+    }
     if (!failures.isEmpty()) {
       problems.add(new Problem(Reasons.AGENT_FAILED, String.join("; ", failures)));
     }
@@ -243,9 +274,14 @@ public final class StatusAggregator {
       programmedMessage =
           directors.size()
               + " director(s) and "
-              + rsNodes.size()
+              + (rsNodes.size() - lostNodes.size())
               + " real-server node(s) applied generation "
-              + generation;
+              + generation
+              + (lostNodes.isEmpty()
+                  ? ""
+                  : "; not waiting for real-server node(s) "
+                      + String.join(", ", lostNodes.keySet())
+                      + ", not Ready");
     }
     boolean programmed = Reasons.ALL_AGENTS_APPLIED.equals(programmedReason);
     conditions.add(
@@ -277,6 +313,27 @@ public final class StatusAggregator {
               false,
               Reasons.NO_REAL_SERVERS,
               "no RealServer is selected",
+              generation,
+              previous,
+              now));
+    } else if (programmed && !localNode && quiesced.size() == selected.size()) {
+      conditions.add(
+          Conditions.of(
+              READY,
+              false,
+              Reasons.REAL_SERVER_NODE_NOT_READY,
+              "no real server can take new connections: the node of every selected RealServer is"
+                  + " not Ready ("
+                  + quiesced.stream()
+                      .map(
+                          rs ->
+                              rs.getMetadata().getName()
+                                  + " on "
+                                  + nodeNameOf(rs)
+                                  + ": Ready="
+                                  + lostNodes.get(nodeNameOf(rs)))
+                      .collect(Collectors.joining(", "))
+                  + ")",
               generation,
               previous,
               now));
@@ -332,6 +389,7 @@ public final class StatusAggregator {
             && IpAddresses.isIpv6(selecting.get(0).getSpec().getVip());
     Optional<String> address = view.resolvedAddress(rs, ipv6);
     boolean nodeMissing = node != null && view.node(node).isEmpty();
+    Optional<String> nodeNotReady = view.node(node).flatMap(Nodes::notReady);
 
     List<Problem> problems = new ArrayList<>();
     if (nodeMissing) {
@@ -430,6 +488,18 @@ public final class StatusAggregator {
           "no VirtualService in namespace "
               + rs.getMetadata().getNamespace()
               + " selects this RealServer (or only ones that lost a conflict)";
+    } else if (nodeNotReady.isPresent()) {
+      reason = Reasons.NODE_NOT_READY;
+      message =
+          "node "
+              + node
+              + " is not Ready (Ready="
+              + nodeNotReady.get()
+              + "): the directors of "
+              + selecting.stream()
+                  .map(vs -> vs.getMetadata().getName())
+                  .collect(Collectors.joining(", "))
+              + " give it weight 0, so it gets no new connections until the node is Ready again";
     } else if (!pending.isEmpty()) {
       reason = Reasons.AGENTS_PENDING;
       message = "waiting for " + String.join(", ", pending);
@@ -509,6 +579,10 @@ public final class StatusAggregator {
 
   private static String describeFailure(NodeReport r) {
     return r.getState() + (r.getMessage() == null ? "" : " (" + r.getMessage() + ")");
+  }
+
+  private static String nodeNameOf(RealServer rs) {
+    return rs.getSpec() == null ? null : rs.getSpec().getNodeName();
   }
 
   private static Long generationOf(RealServer rs) {

@@ -17,10 +17,12 @@ import dev.lvs.operator.api.v1alpha1.RealServer;
 import dev.lvs.operator.api.v1alpha1.RealServerStatus;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
 import dev.lvs.operator.api.v1alpha1.VirtualServiceStatus;
+import dev.lvs.operator.events.ConditionEvents;
 import dev.lvs.operator.model.ClusterView;
 import dev.lvs.operator.status.Conditions.Reasons;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -263,6 +265,171 @@ class StatusAggregatorTest {
     ClusterView view = new ClusterView(List.of(bare), List.of(noSpec), List.of());
     assertThat(aggregator.virtualService(bare, view, NOW).getConditions()).hasSize(4);
     assertThat(aggregator.realServer(noSpec, view, NOW).getConditions()).hasSize(2);
+  }
+
+  // ------------------------------------------------- real servers on lost (not Ready) nodes
+
+  /** Replaces node {@code name} in the view by a copy whose Ready condition is {@code ready}. */
+  private void setReady(String name, String ready) {
+    nodes.replaceAll(
+        n -> {
+          if (!n.getMetadata().getName().equals(name)) {
+            return n;
+          }
+          Node copy = new NodeBuilder(n).build();
+          copy.getStatus().getConditions().stream()
+              .filter(c -> c.getType().equals("Ready"))
+              .forEach(c -> c.setStatus(ready));
+          return copy;
+        });
+  }
+
+  @Test
+  void aRealServerOnALostNodeIsNotCountedAndDegradesTheServiceWhichStaysReady() {
+    allAgentsApplied(web);
+    setReady("n8", "Unknown");
+    VirtualServiceStatus s = aggregator.virtualService(web, view(web), NOW);
+    assertThat(s.getRealServers()).isEqualTo("1/2");
+    assertThat(s.getReadyRealServers()).isEqualTo(1);
+    assertThat(s.getTotalRealServers()).isEqualTo(2);
+    assertThat(s.getRealServerNodes()).containsExactly("n7", "n8");
+    Condition degraded = cond(s.getConditions(), Conditions.DEGRADED);
+    assertThat(degraded.getStatus()).isEqualTo("True");
+    assertThat(degraded.getReason()).isEqualTo(Reasons.REAL_SERVER_NODE_NOT_READY);
+    assertThat(degraded.getMessage())
+        .isEqualTo(
+            "RealServer rs2: node n8 is not Ready (Ready=Unknown); the directors give it weight"
+                + " 0, so it gets no new connections until the node is Ready again");
+    Condition ready = cond(s.getConditions(), Conditions.READY);
+    assertThat(ready.getStatus()).as("rs1 still serves").isEqualTo("True");
+    assertThat(ready.getMessage())
+        .contains("1 director(s) and 1 real-server node(s)")
+        .contains("not waiting for real-server node(s) n8, not Ready");
+  }
+
+  @Test
+  void aLostNodesStaleReportDoesNotHoldBackANewGeneration() {
+    allAgentsApplied(web);
+    setReady("n8", "False");
+    web.getMetadata().setGeneration(2L);
+    putReport(web, "d1", report(LvsApi.ROLE_DIRECTOR, 2, "Applied", Map.of("rs1", 1L, "rs2", 1L)));
+    putReport(web, "n7", report(LvsApi.ROLE_REAL_SERVER, 2, "Applied", Map.of()));
+    VirtualServiceStatus s = aggregator.virtualService(web, view(web), NOW);
+    assertThat(cond(s.getConditions(), Conditions.PROGRAMMED).getStatus()).isEqualTo("True");
+    assertThat(cond(s.getConditions(), Conditions.READY).getStatus()).isEqualTo("True");
+    assertThat(cond(s.getConditions(), Conditions.DEGRADED).getMessage())
+        .contains("node n8 is not Ready (Ready=False)");
+  }
+
+  @Test
+  void whenEveryRealServerNodeIsLostTheServiceIsNotReadyUnlessTheDirectorsServeLocally() {
+    allAgentsApplied(web);
+    setReady("n7", "Unknown");
+    setReady("n8", "Unknown");
+    VirtualServiceStatus s = aggregator.virtualService(web, view(web), NOW);
+    assertThat(s.getRealServers()).isEqualTo("0/2");
+    Condition ready = cond(s.getConditions(), Conditions.READY);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo(Reasons.REAL_SERVER_NODE_NOT_READY);
+    assertThat(ready.getMessage()).contains("rs1 on n7: Ready=Unknown, rs2 on n8: Ready=Unknown");
+    assertThat(cond(s.getConditions(), Conditions.PROGRAMMED).getStatus()).isEqualTo("True");
+    assertThat(cond(s.getConditions(), Conditions.DEGRADED).getMessage())
+        .contains("RealServer rs1: node n7", "RealServer rs2: node n8");
+
+    VirtualServiceStatus local = aggregator.virtualService(localNode(web), view(web), NOW);
+    assertThat(cond(local.getConditions(), Conditions.READY).getStatus()).isEqualTo("True");
+  }
+
+  @Test
+  void conditionsClearAndEventsFollowWhenTheNodeIsReadyAgain() {
+    allAgentsApplied(web);
+    web.setStatus(withNodes(aggregator.virtualService(web, view(web), NOW), web));
+    setReady("n8", "Unknown");
+    VirtualServiceStatus lost = aggregator.virtualService(web, view(web), NOW.plusSeconds(60));
+    assertThat(ConditionEvents.between(web.getStatus().getConditions(), lost.getConditions()))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.type()).isEqualTo(ConditionEvents.WARNING);
+              assertThat(e.reason()).isEqualTo(Reasons.REAL_SERVER_NODE_NOT_READY);
+            });
+    web.setStatus(withNodes(lost, web));
+
+    setReady("n8", "True");
+    VirtualServiceStatus back = aggregator.virtualService(web, view(web), NOW.plusSeconds(120));
+    assertThat(cond(back.getConditions(), Conditions.DEGRADED).getStatus()).isEqualTo("False");
+    assertThat(back.getRealServers()).isEqualTo("2/2");
+    assertThat(cond(back.getConditions(), Conditions.READY).getLastTransitionTime())
+        .as("Ready never flipped")
+        .isEqualTo(NOW.toString());
+    assertThat(ConditionEvents.between(lost.getConditions(), back.getConditions()))
+        .singleElement()
+        .satisfies(e -> assertThat(e.reason()).isEqualTo(Reasons.RESOLVED));
+  }
+
+  @Test
+  void aNodeWithoutConditionsIsNotLost() {
+    allAgentsApplied(web);
+    nodes.replaceAll(
+        n ->
+            n.getMetadata().getName().equals("n8")
+                ? new NodeBuilder(n).editStatus().withConditions().endStatus().build()
+                : n);
+    VirtualServiceStatus s = aggregator.virtualService(web, view(web), NOW);
+    assertThat(s.getRealServers()).isEqualTo("2/2");
+    assertThat(cond(s.getConditions(), Conditions.DEGRADED).getStatus()).isEqualTo("False");
+    setVips(rs2, "10.0.0.1");
+    assertThat(
+            cond(aggregator.realServer(rs2, view(web), NOW).getConditions(), Conditions.READY)
+                .getStatus())
+        .isEqualTo("True");
+  }
+
+  @Test
+  void aRealServerOnALostNodeIsNotReadyAndSaysWhyAndIsReadyAgainWhenTheNodeIs() {
+    allAgentsApplied(web);
+    setVips(rs2, "10.0.0.1");
+    setReady("n8", "Unknown");
+    RealServerStatus s = aggregator.realServer(rs2, view(web), NOW);
+    Condition ready = cond(s.getConditions(), Conditions.READY);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo(Reasons.NODE_NOT_READY);
+    assertThat(ready.getMessage())
+        .isEqualTo(
+            "node n8 is not Ready (Ready=Unknown): the directors of web give it weight 0, so it"
+                + " gets no new connections until the node is Ready again");
+    assertThat(cond(s.getConditions(), Conditions.DEGRADED).getStatus())
+        .as("nothing to fix in the RealServer itself")
+        .isEqualTo("False");
+    assertThat(s.getAddress()).isEqualTo("10.1.0.8");
+    assertThat(
+            cond(aggregator.realServer(rs1, view(web), NOW).getConditions(), Conditions.READY)
+                .getReason())
+        .as("a RealServer on another node is untouched")
+        .isNotEqualTo(Reasons.NODE_NOT_READY);
+
+    setReady("n8", "True");
+    assertThat(
+            cond(aggregator.realServer(rs2, view(web), NOW).getConditions(), Conditions.READY)
+                .getStatus())
+        .isEqualTo("True");
+  }
+
+  @Test
+  void anAddressOnlyRealServerHasNoNodeToLose() {
+    RealServer ext = rs("ext", "web", "10.1.0.60", null);
+    setReady("n7", "Unknown");
+    setReady("n8", "Unknown");
+    putReport(web, "d1", report(LvsApi.ROLE_DIRECTOR, 1, "Applied", Map.of("ext", 1L)));
+    ClusterView view = new ClusterView(List.of(web), List.of(ext), nodes);
+    assertThat(
+            cond(aggregator.realServer(ext, view, NOW).getConditions(), Conditions.READY)
+                .getStatus())
+        .isEqualTo("True");
+    VirtualServiceStatus s = aggregator.virtualService(web, view, NOW);
+    assertThat(s.getRealServers()).isEqualTo("1/1");
+    assertThat(cond(s.getConditions(), Conditions.DEGRADED).getStatus()).isEqualTo("False");
+    assertThat(cond(s.getConditions(), Conditions.READY).getStatus()).isEqualTo("True");
   }
 
   private static VirtualServiceStatus withNodes(VirtualServiceStatus s, VirtualService vs) {

@@ -23,6 +23,12 @@ public class NodeReport {
           + " of each that was applied.")
   private Map<String, Long> realServerGenerations = new LinkedHashMap<>();
 
+  @JsonPropertyDescription(
+      "Directors only: the RealServers (names, a subset of realServerGenerations) programmed with"
+          + " weight 0 because their node is not Ready: they get no new connections, and keep"
+          + " their existing ones, until the node is Ready again.")
+  private List<String> quiescedRealServers = new ArrayList<>();
+
   @JsonPropertyDescription("Applied, Failed or Conflict.")
   private String state;
 
@@ -56,6 +62,14 @@ public class NodeReport {
     this.realServerGenerations = realServerGenerations;
   }
 
+  public List<String> getQuiescedRealServers() {
+    return quiescedRealServers;
+  }
+
+  public void setQuiescedRealServers(List<String> quiescedRealServers) {
+    this.quiescedRealServers = quiescedRealServers;
+  }
+
   public String getState() {
     return state;
   }
@@ -86,6 +100,7 @@ public class NodeReport {
         && Objects.equals(roles, r.roles)
         && Objects.equals(observedGeneration, r.observedGeneration)
         && Objects.equals(realServerGenerations, r.realServerGenerations)
+        && Objects.equals(quiescedRealServers, r.quiescedRealServers)
         && Objects.equals(state, r.state)
         && Objects.equals(message, r.message)
         && Objects.equals(lastUpdateTime, r.lastUpdateTime);
@@ -94,6 +109,12 @@ public class NodeReport {
   @Override
   public int hashCode() {
     return Objects.hash(
-        roles, observedGeneration, realServerGenerations, state, message, lastUpdateTime);
+        roles,
+        observedGeneration,
+        realServerGenerations,
+        quiescedRealServers,
+        state,
+        message,
+        lastUpdateTime);
   }
 }
