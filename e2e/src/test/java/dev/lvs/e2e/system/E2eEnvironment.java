@@ -9,12 +9,13 @@ import java.time.Duration;
  * The whole system, as the end-to-end suite sees it: a cluster reached through a kubeconfig, and
  * its machines by name through {@link Hosts}. Two providers implement it: the lab ({@link
  * LabEnvironment}: a real kube-apiserver on this machine, nodes in a qemu guest with Debian's
- * kernel) and kind ({@link KindEnvironment}: a 3-node kind cluster with the chart installed, and a
+ * kernel) and kind ({@code KindEnvironment}: a 3-node kind cluster with the chart installed, and a
  * client container). The scenarios ({@link LvsDrSystemE2E}) are the same for both.
  *
  * <p>The topology both provide: node {@link #director()} labelled {@code lvs.dev/director=true},
  * real-server nodes {@link #realServerNodes()} (two), each running a web server on port 80 that
- * answers its node's name ({@code /}) and a 4 MB page ({@code /big}), all on one L2 segment with
+ * answers its node's name ({@code /}: the name and a newline) and a large page ({@code /big}: the
+ * name, a newline, then 4,000,000 bytes {@code x}), all on one L2 segment with
  * the {@link #client()}; the VIP {@link #vip()} is free on that segment.
  */
 public interface E2eEnvironment extends AutoCloseable {
@@ -24,7 +25,6 @@ public interface E2eEnvironment extends AutoCloseable {
     String env = System.getProperty("lvs.e2e.env", "lab");
     return switch (env) {
       case "lab" -> LabEnvironment.open();
-      case "kind" -> KindEnvironment.open();
       default ->
           throw new IllegalArgumentException("lvs.e2e.env=" + env + ": expected lab or kind");
     };
