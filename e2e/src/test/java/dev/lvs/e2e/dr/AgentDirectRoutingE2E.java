@@ -3,6 +3,7 @@ package dev.lvs.e2e.dr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lvs.e2e.support.DrProbe;
 import dev.lvs.e2e.support.Hosts;
 import dev.lvs.e2e.support.Hosts.Background;
 import dev.lvs.e2e.support.NetnsHosts;
@@ -63,6 +64,7 @@ class AgentDirectRoutingE2E {
   private Path work;
   private Path manifests;
   private NetnsHosts hosts;
+  private DrProbe probe;
   private final Map<String, Background> agents = new LinkedHashMap<>();
   private final Map<String, Integer> agentStarts = new TreeMap<>();
   private Map<String, String> macs;
@@ -90,9 +92,10 @@ class AgentDirectRoutingE2E {
             .add("director", DIP + "/24")
             .add("rs1", RIP1 + "/24")
             .add("rs2", RIP2 + "/24");
+    probe = new DrProbe(hosts, "director", "client", VIP, 80);
     macs = new TreeMap<>();
     for (String h : List.of("director", "rs1", "rs2")) {
-      macs.put(h, mac(h));
+      macs.put(h, probe.mac(h, "eth0"));
       // busybox httpd daemonises and answers on every address of the host (the VIP on lo too).
       Path www = Files.createDirectories(work.resolve("www").resolve(h));
       Files.writeString(www.resolve("index.html"), h + "\n");
@@ -130,7 +133,7 @@ class AgentDirectRoutingE2E {
         .pollInterval(POLL)
         .untilAsserted(
             () -> {
-              assertThat(ipvsRules())
+              assertThat(probe.ipvsRules())
                   .containsExactlyInAnyOrder(
                       "-A -t " + SERVICE + " -s wrr",
                       "-a -t " + SERVICE + " -r " + RIP1 + ":80 -g -w 2",
@@ -146,15 +149,15 @@ class AgentDirectRoutingE2E {
             });
     for (String rs : List.of("rs1", "rs2")) {
       for (String dev : List.of("all", "lo", "eth0")) {
-        assertThat(sysctl(rs, "net/ipv4/conf/" + dev + "/arp_ignore"))
+        assertThat(probe.sysctl(rs, "net/ipv4/conf/" + dev + "/arp_ignore"))
             .as(rs + " " + dev)
             .isEqualTo("1");
-        assertThat(sysctl(rs, "net/ipv4/conf/" + dev + "/arp_announce"))
+        assertThat(probe.sysctl(rs, "net/ipv4/conf/" + dev + "/arp_announce"))
             .as(rs + " " + dev)
             .isEqualTo("2");
       }
     }
-    assertThat(sysctl("director", "net/ipv4/vs/expire_nodest_conn")).isEqualTo("1");
+    assertThat(probe.sysctl("director", "net/ipv4/vs/expire_nodest_conn")).isEqualTo("1");
   }
 
   /**
@@ -180,15 +183,15 @@ class AgentDirectRoutingE2E {
     awaitListening(directorCapture);
     awaitListening(clientCapture);
 
-    List<String> answers = requests(30);
-    assertThat(count(answers)).isEqualTo(Map.of("rs1", 20L, "rs2", 10L));
+    List<String> answers = probe.requests(30, CONVERGE);
+    assertThat(DrProbe.count(answers)).isEqualTo(Map.of("rs1", 20L, "rs2", 10L));
 
     directorCapture.stop(Duration.ofSeconds(20));
     clientCapture.stop(Duration.ofSeconds(20));
-    String director = read(directorCapture.log());
+    String director = DrProbe.read(directorCapture.log());
     assertThat(director).as("the director's capture").contains("0 packets captured");
 
-    String client = read(clientCapture.log());
+    String client = DrProbe.read(clientCapture.log());
     Set<String> replyMacs = new TreeSet<>();
     Matcher m = Pattern.compile("^\\S+ ([0-9a-f:]{17}) > ", Pattern.MULTILINE).matcher(client);
     while (m.find()) {
@@ -209,7 +212,7 @@ class AgentDirectRoutingE2E {
         .pollInterval(POLL)
         .untilAsserted(
             () -> {
-              Stats s = serviceStats();
+              DrProbe.Stats s = probe.serviceStats();
               assertThat(s.conns()).isGreaterThanOrEqualTo(30);
               assertThat(s.inPkts()).isGreaterThan(0);
               assertThat(s.outPkts()).as("packets out through the director").isZero();
@@ -226,9 +229,9 @@ class AgentDirectRoutingE2E {
         .pollInterval(POLL)
         .untilAsserted(
             () ->
-                assertThat(ipvsRules()).contains("-a -t " + SERVICE + " -r 127.0.0.1:80 -g -w 1"));
-    List<String> answers = requests(40);
-    assertThat(count(answers)).isEqualTo(Map.of("rs1", 20L, "rs2", 10L, "director", 10L));
+                assertThat(probe.ipvsRules()).contains("-a -t " + SERVICE + " -r 127.0.0.1:80 -g -w 1"));
+    List<String> answers = probe.requests(40, CONVERGE);
+    assertThat(DrProbe.count(answers)).isEqualTo(Map.of("rs1", 20L, "rs2", 10L, "director", 10L));
   }
 
   /**
@@ -256,13 +259,13 @@ class AgentDirectRoutingE2E {
     await("the held connection")
         .atMost(CONVERGE)
         .pollInterval(Duration.ofMillis(500))
-        .until(() -> read(held.log()).contains("connected"));
+        .until(() -> DrProbe.read(held.log()).contains("connected"));
     await("counters include the held connection")
         .pollDelay(Duration.ofMillis(2500))
         .atMost(CONVERGE)
         .pollInterval(POLL)
-        .until(() -> serviceStats().conns() >= 71);
-    Stats before = serviceStats();
+        .until(() -> probe.serviceStats().conns() >= 71);
+    DrProbe.Stats before = probe.serviceStats();
 
     writeManifests(new Lab("rr", 1, 3, true, true));
     await("scheduler rr and the new weights")
@@ -270,24 +273,24 @@ class AgentDirectRoutingE2E {
         .pollInterval(POLL)
         .untilAsserted(
             () ->
-                assertThat(ipvsRules())
+                assertThat(probe.ipvsRules())
                     .contains(
                         "-A -t " + SERVICE + " -s rr",
                         "-a -t " + SERVICE + " -r " + RIP1 + ":80 -g -w 1",
                         "-a -t " + SERVICE + " -r " + RIP2 + ":80 -g -w 3"));
-    String log = read(agents.get("director").log());
-    assertThat(lines(log, "ipvs: add service")).as("service additions in:%n%s", log).hasSize(1);
-    assertThat(lines(log, "ipvs: delete service")).isEmpty();
-    assertThat(lines(log, "ipvs: update service")).isNotEmpty();
+    String log = DrProbe.read(agents.get("director").log());
+    assertThat(DrProbe.lines(log, "ipvs: add service")).as("service additions in:%n%s", log).hasSize(1);
+    assertThat(DrProbe.lines(log, "ipvs: delete service")).isEmpty();
+    assertThat(DrProbe.lines(log, "ipvs: update service")).isNotEmpty();
 
     NetnsHosts.runLocal("timeout", "30", "sh", "-c", "echo go > " + go);
     await("the held connection's answer")
         .atMost(CONVERGE)
         .pollInterval(Duration.ofMillis(500))
         .until(() -> !held.isAlive());
-    assertThat(read(held.log())).containsPattern("(?m)^(rs1|rs2|director)$");
+    assertThat(DrProbe.read(held.log())).containsPattern("(?m)^(rs1|rs2|director)$");
 
-    List<String> answers = requests(5);
+    List<String> answers = probe.requests(5, CONVERGE);
     assertThat(answers).containsOnly("rs1", "rs2", "director");
     await("counters kept counting across the change")
         .pollDelay(Duration.ofMillis(2500))
@@ -295,13 +298,13 @@ class AgentDirectRoutingE2E {
         .pollInterval(POLL)
         .untilAsserted(
             () -> {
-              Stats after = serviceStats();
+              DrProbe.Stats after = probe.serviceStats();
               assertThat(after.conns()).isGreaterThanOrEqualTo(before.conns() + 5);
               assertThat(after.inPkts()).isGreaterThan(before.inPkts());
               // The director's own replies (local node) go out through it and count as OutPkts
               // of the service; the real servers' never do.
               for (String rip : List.of(RIP1, RIP2)) {
-                assertThat(destinationStats(rip).outPkts()).as("OutPkts of " + rip).isZero();
+                assertThat(probe.destinationStats(rip).outPkts()).as("OutPkts of " + rip).isZero();
               }
             });
   }
@@ -316,7 +319,7 @@ class AgentDirectRoutingE2E {
         .pollInterval(POLL)
         .untilAsserted(
             () -> {
-              assertThat(ipvsRules()).noneMatch(r -> r.contains(RIP2));
+              assertThat(probe.ipvsRules()).noneMatch(r -> r.contains(RIP2));
               assertThat(hosts.check("rs2", "ip", "-o", "-4", "addr", "show", "dev", "lo"))
                   .doesNotContain(VIP);
             });
@@ -326,11 +329,11 @@ class AgentDirectRoutingE2E {
         .untilAsserted(
             () -> {
               for (String dev : List.of("all", "lo", "eth0")) {
-                assertThat(sysctl("rs2", "net/ipv4/conf/" + dev + "/arp_ignore")).isEqualTo("0");
-                assertThat(sysctl("rs2", "net/ipv4/conf/" + dev + "/arp_announce")).isEqualTo("0");
+                assertThat(probe.sysctl("rs2", "net/ipv4/conf/" + dev + "/arp_ignore")).isEqualTo("0");
+                assertThat(probe.sysctl("rs2", "net/ipv4/conf/" + dev + "/arp_announce")).isEqualTo("0");
               }
             });
-    assertThat(requests(6)).containsOnly("rs1", "director");
+    assertThat(probe.requests(6, CONVERGE)).containsOnly("rs1", "director");
     assertThat(hosts.check("rs1", "ip", "-o", "-4", "addr", "show", "dev", "lo")).contains(VIP);
   }
 
@@ -352,12 +355,12 @@ class AgentDirectRoutingE2E {
     }
     assertThat(kernelSnapshot()).isEqualTo(before);
     for (String node : List.of("director", "rs1")) {
-      String log = read(agents.get(node).log());
-      assertThat(changeLines(log))
+      String log = DrProbe.read(agents.get(node).log());
+      assertThat(DrProbe.changeLines(log))
           .as("kernel changes logged by %s's new agent:%n%s", node, log)
           .isEmpty();
     }
-    ipvsBeforeClear = String.join("\n", ipvsRules());
+    ipvsBeforeClear = String.join("\n", probe.ipvsRules());
   }
 
   /** Check 7: {@code ipvsadm -C} behind the agent's back is repaired by the next resync. */
@@ -365,12 +368,12 @@ class AgentDirectRoutingE2E {
   @Order(7)
   void repairsAnIpvsFlushOnTheNextResync() {
     hosts.check("director", "ipvsadm", "-C");
-    assertThat(ipvsRules()).isEmpty();
+    assertThat(probe.ipvsRules()).isEmpty();
     await("the service and its destinations back")
         .atMost(CONVERGE)
         .pollInterval(POLL)
-        .untilAsserted(() -> assertThat(String.join("\n", ipvsRules())).isEqualTo(ipvsBeforeClear));
-    assertThat(requests(3)).containsOnly("rs1", "director");
+        .untilAsserted(() -> assertThat(String.join("\n", probe.ipvsRules())).isEqualTo(ipvsBeforeClear));
+    assertThat(probe.requests(3, CONVERGE)).containsOnly("rs1", "director");
   }
 
   /**
@@ -386,8 +389,8 @@ class AgentDirectRoutingE2E {
         .atMost(CONVERGE)
         .pollInterval(POLL)
         .until(() -> syncCount("director") >= syncs + 2);
-    assertThat(ipvsRules()).contains("-A -t " + HAND_MADE + " -s rr");
-    assertThat(String.join("\n", ipvsRules())).contains(ipvsBeforeClear);
+    assertThat(probe.ipvsRules()).contains("-A -t " + HAND_MADE + " -s rr");
+    assertThat(String.join("\n", probe.ipvsRules())).contains(ipvsBeforeClear);
 
     assertThat(agents.remove("director").stop(Duration.ofSeconds(60))).isZero();
     Hosts.Result cleanup =
@@ -396,10 +399,10 @@ class AgentDirectRoutingE2E {
             agentCommand("cleanup", "--state-dir", work.resolve("state/director").toString()),
             FIRST_SYNC);
     assertThat(cleanup.exitCode()).as("%s", cleanup).isZero();
-    assertThat(ipvsRules()).containsExactly("-A -t " + HAND_MADE + " -s rr");
+    assertThat(probe.ipvsRules()).containsExactly("-A -t " + HAND_MADE + " -s rr");
     assertThat(hosts.check("director", "ip", "-o", "-4", "addr", "show", "dev", "eth0"))
         .doesNotContain(VIP + "/32");
-    assertThat(sysctl("director", "net/ipv4/vs/expire_nodest_conn")).isEqualTo("0");
+    assertThat(probe.sysctl("director", "net/ipv4/vs/expire_nodest_conn")).isEqualTo("0");
   }
 
   // --- the lab -----------------------------------------------------------------------------------
@@ -509,59 +512,6 @@ class AgentDirectRoutingE2E {
 
   // --- observations ------------------------------------------------------------------------------
 
-  /** {@code count} new connections from the client to the VIP; each answer is a server's name. */
-  private List<String> requests(int count) {
-    List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--fail", "--max-time", "20"));
-    // One curl, many URLs: busybox httpd closes each connection, so every request is a new
-    // connection that IPVS schedules on its own.
-    cmd.addAll(Collections.nCopies(count, "http://" + VIP + "/"));
-    Hosts.Result r = hosts.run("client", cmd, CONVERGE).orThrow();
-    List<String> answers = r.stdout().lines().map(String::strip).toList();
-    assertThat(answers).as("answers from the VIP").hasSize(count);
-    return answers;
-  }
-
-  private static Map<String, Long> count(List<String> answers) {
-    return answers.stream()
-        .collect(Collectors.groupingBy(a -> a, TreeMap::new, Collectors.counting()));
-  }
-
-  /** The director's IPVS table as {@code ipvsadm -Sn} lines. */
-  private List<String> ipvsRules() {
-    return hosts
-        .check("director", "ipvsadm", "-Sn")
-        .lines()
-        .map(String::strip)
-        .filter(l -> !l.isEmpty())
-        .toList();
-  }
-
-  record Stats(long conns, long inPkts, long outPkts) {}
-
-  /** The service's total counters from {@code ipvsadm -Ln --stats --exact}. */
-  private Stats serviceStats() {
-    String out = hosts.check("director", "ipvsadm", "-Ln", "--stats", "--exact");
-    for (String line : out.lines().toList()) {
-      String[] f = line.trim().split("\\s+");
-      if (f.length >= 5 && f[0].equals("TCP") && f[1].equals(SERVICE)) {
-        return new Stats(Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]));
-      }
-    }
-    throw new AssertionError("no service " + SERVICE + " in:\n" + out);
-  }
-
-  /** A destination's counters from {@code ipvsadm -Ln --stats --exact}. */
-  private Stats destinationStats(String address) {
-    String out = hosts.check("director", "ipvsadm", "-Ln", "--stats", "--exact");
-    for (String line : out.lines().toList()) {
-      String[] f = line.trim().split("\\s+");
-      if (f.length >= 5 && f[0].equals("->") && f[1].equals(address + ":80")) {
-        return new Stats(Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]));
-      }
-    }
-    throw new AssertionError("no destination " + address + " in:\n" + out);
-  }
-
   private long syncCount(String node) {
     String metrics = hosts.check(node, "curl", "-sf", "http://127.0.0.1:9100/metrics");
     Matcher m = Pattern.compile("(?m)^lvs_agent_syncs_total (\\d+)").matcher(metrics);
@@ -569,31 +519,20 @@ class AgentDirectRoutingE2E {
     return Long.parseLong(m.group(1));
   }
 
-  private String sysctl(String host, String path) {
-    return hosts.check(host, "cat", "/proc/sys/" + path).strip();
-  }
-
-  private String mac(String host) {
-    String link = hosts.check(host, "ip", "-o", "link", "show", "dev", "eth0");
-    Matcher m = Pattern.compile("link/ether ([0-9a-f:]{17})").matcher(link);
-    assertThat(m.find()).as(link).isTrue();
-    return m.group(1);
-  }
-
   /** What a restart must not change: IPVS, addresses and ARP sysctls of the agents' nodes. */
   private Map<String, String> kernelSnapshot() {
     Map<String, String> s = new TreeMap<>();
-    s.put("director ipvs", String.join("\n", ipvsRules()));
+    s.put("director ipvs", String.join("\n", probe.ipvsRules()));
     for (String node : AGENT_NODES) {
       s.put(node + " addresses", hosts.check(node, "ip", "-o", "addr", "show"));
       for (String dev : List.of("all", "lo", "eth0")) {
         for (String p : List.of("arp_ignore", "arp_announce")) {
           String path = "net/ipv4/conf/" + dev + "/" + p;
-          s.put(node + " " + path, sysctl(node, path));
+          s.put(node + " " + path, probe.sysctl(node, path));
         }
       }
     }
-    s.put("director expire_nodest_conn", sysctl("director", "net/ipv4/vs/expire_nodest_conn"));
+    s.put("director expire_nodest_conn", probe.sysctl("director", "net/ipv4/vs/expire_nodest_conn"));
     return s;
   }
 
@@ -601,30 +540,6 @@ class AgentDirectRoutingE2E {
     await("tcpdump listening (" + capture.log().getFileName() + ")")
         .atMost(CONVERGE)
         .pollInterval(Duration.ofMillis(300))
-        .until(() -> read(capture.log()).contains("listening on"));
-  }
-
-  /** The agent's one-line-per-kernel-change log lines. */
-  private static List<String> changeLines(String log) {
-    return log.lines()
-        .filter(
-            l ->
-                l.contains("ipvs: ")
-                    || l.contains("addr: ")
-                    || l.contains("sysctl: ")
-                    || l.matches(".*sync: \\d+ change.*"))
-        .toList();
-  }
-
-  private static List<String> lines(String log, String containing) {
-    return log.lines().filter(l -> l.contains(containing)).toList();
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+        .until(() -> DrProbe.read(capture.log()).contains("listening on"));
   }
 }
