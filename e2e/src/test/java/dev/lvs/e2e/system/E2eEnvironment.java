@@ -15,8 +15,8 @@ import java.time.Duration;
  * <p>The topology both provide: node {@link #director()} labelled {@code lvs.dev/director=true},
  * real-server nodes {@link #realServerNodes()} (two), each running a web server on port 80 that
  * answers its node's name ({@code /}: the name and a newline) and a large page ({@code /big}: the
- * name, a newline, then 4,000,000 bytes {@code x}), all on one L2 segment with
- * the {@link #client()}; the VIP {@link #vip()} is free on that segment.
+ * name, a newline, then 4,000,000 bytes {@code x}), all on one L2 segment with the {@link
+ * #clientHost()}; the VIP {@link #vip()} is free on that segment.
  */
 public interface E2eEnvironment extends AutoCloseable {
 
@@ -41,7 +41,8 @@ public interface E2eEnvironment extends AutoCloseable {
   /** The two real-server nodes, in order (rs1, rs2 in the lab). */
   java.util.List<String> realServerNodes();
 
-  String client();
+  /** The client's host name (a {@link #hosts()} name, like the nodes'). */
+  String clientHost();
 
   /** A host's address on the shared L2 segment. */
   String address(String host);

@@ -91,7 +91,7 @@ public final class LabEnvironment implements E2eEnvironment {
   }
 
   @Override
-  public String client() {
+  public String clientHost() {
     return clientHost;
   }
 
