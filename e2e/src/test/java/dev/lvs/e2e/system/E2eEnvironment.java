@@ -9,7 +9,7 @@ import java.time.Duration;
  * The whole system, as the end-to-end suite sees it: a cluster reached through a kubeconfig, and
  * its machines by name through {@link Hosts}. Two providers implement it: the lab ({@link
  * LabEnvironment}: a real kube-apiserver on this machine, nodes in a qemu guest with Debian's
- * kernel) and kind ({@code KindEnvironment}: a 3-node kind cluster with the chart installed, and a
+ * kernel) and kind ({@link KindEnvironment}: a 3-node kind cluster with the chart installed, and a
  * client container). The scenarios ({@link LvsDrSystemE2E}) are the same for both.
  *
  * <p>The topology both provide: node {@link #director()} labelled {@code lvs.dev/director=true},
@@ -25,6 +25,7 @@ public interface E2eEnvironment extends AutoCloseable {
     String env = System.getProperty("lvs.e2e.env", "lab");
     return switch (env) {
       case "lab" -> LabEnvironment.open();
+      case "kind" -> KindEnvironment.open();
       default ->
           throw new IllegalArgumentException("lvs.e2e.env=" + env + ": expected lab or kind");
     };
