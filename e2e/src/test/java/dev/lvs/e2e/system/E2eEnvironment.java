@@ -9,14 +9,14 @@ import java.time.Duration;
  * The whole system, as the end-to-end suite sees it: a cluster reached through a kubeconfig, and
  * its machines by name through {@link Hosts}. Two providers implement it: the lab ({@link
  * LabEnvironment}: a real kube-apiserver on this machine, nodes in a qemu guest with Debian's
- * kernel) and kind ({@code KindEnvironment}: a 3-node kind cluster with the chart installed, and a
+ * kernel) and kind ({@link KindEnvironment}: a 3-node kind cluster with the chart installed, and a
  * client container). The scenarios ({@link LvsDrSystemE2E}) are the same for both.
  *
  * <p>The topology both provide: node {@link #director()} labelled {@code lvs.dev/director=true},
  * real-server nodes {@link #realServerNodes()} (two), each running a web server on port 80 that
  * answers its node's name ({@code /}: the name and a newline) and a large page ({@code /big}: the
  * name, a newline, then 4,000,000 bytes {@code x}), all on one L2 segment with the {@link
- * #client()}; the VIP {@link #vip()} is free on that segment.
+ * #clientHost()}; the VIP {@link #vip()} is free on that segment.
  */
 public interface E2eEnvironment extends AutoCloseable {
 
@@ -25,6 +25,7 @@ public interface E2eEnvironment extends AutoCloseable {
     String env = System.getProperty("lvs.e2e.env", "lab");
     return switch (env) {
       case "lab" -> LabEnvironment.open();
+      case "kind" -> KindEnvironment.open();
       default ->
           throw new IllegalArgumentException("lvs.e2e.env=" + env + ": expected lab or kind");
     };
@@ -41,7 +42,7 @@ public interface E2eEnvironment extends AutoCloseable {
   /** The two real-server nodes, in order (rs1, rs2 in the lab). */
   java.util.List<String> realServerNodes();
 
-  /** The client host's name. */
+  /** The client's host name (a {@link #hosts()} name, like the nodes'). */
   String clientHost();
 
   /** A host's address on the shared L2 segment. */
