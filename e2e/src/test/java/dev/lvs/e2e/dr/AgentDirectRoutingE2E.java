@@ -8,13 +8,11 @@ import dev.lvs.e2e.support.Hosts;
 import dev.lvs.e2e.support.Hosts.Background;
 import dev.lvs.e2e.support.NetnsHosts;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +21,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -229,7 +226,8 @@ class AgentDirectRoutingE2E {
         .pollInterval(POLL)
         .untilAsserted(
             () ->
-                assertThat(probe.ipvsRules()).contains("-a -t " + SERVICE + " -r 127.0.0.1:80 -g -w 1"));
+                assertThat(probe.ipvsRules())
+                    .contains("-a -t " + SERVICE + " -r 127.0.0.1:80 -g -w 1"));
     List<String> answers = probe.requests(40, CONVERGE);
     assertThat(DrProbe.count(answers)).isEqualTo(Map.of("rs1", 20L, "rs2", 10L, "director", 10L));
   }
@@ -279,7 +277,9 @@ class AgentDirectRoutingE2E {
                         "-a -t " + SERVICE + " -r " + RIP1 + ":80 -g -w 1",
                         "-a -t " + SERVICE + " -r " + RIP2 + ":80 -g -w 3"));
     String log = DrProbe.read(agents.get("director").log());
-    assertThat(DrProbe.lines(log, "ipvs: add service")).as("service additions in:%n%s", log).hasSize(1);
+    assertThat(DrProbe.lines(log, "ipvs: add service"))
+        .as("service additions in:%n%s", log)
+        .hasSize(1);
     assertThat(DrProbe.lines(log, "ipvs: delete service")).isEmpty();
     assertThat(DrProbe.lines(log, "ipvs: update service")).isNotEmpty();
 
@@ -329,8 +329,10 @@ class AgentDirectRoutingE2E {
         .untilAsserted(
             () -> {
               for (String dev : List.of("all", "lo", "eth0")) {
-                assertThat(probe.sysctl("rs2", "net/ipv4/conf/" + dev + "/arp_ignore")).isEqualTo("0");
-                assertThat(probe.sysctl("rs2", "net/ipv4/conf/" + dev + "/arp_announce")).isEqualTo("0");
+                assertThat(probe.sysctl("rs2", "net/ipv4/conf/" + dev + "/arp_ignore"))
+                    .isEqualTo("0");
+                assertThat(probe.sysctl("rs2", "net/ipv4/conf/" + dev + "/arp_announce"))
+                    .isEqualTo("0");
               }
             });
     assertThat(probe.requests(6, CONVERGE)).containsOnly("rs1", "director");
@@ -372,7 +374,8 @@ class AgentDirectRoutingE2E {
     await("the service and its destinations back")
         .atMost(CONVERGE)
         .pollInterval(POLL)
-        .untilAsserted(() -> assertThat(String.join("\n", probe.ipvsRules())).isEqualTo(ipvsBeforeClear));
+        .untilAsserted(
+            () -> assertThat(String.join("\n", probe.ipvsRules())).isEqualTo(ipvsBeforeClear));
     assertThat(probe.requests(3, CONVERGE)).containsOnly("rs1", "director");
   }
 
@@ -532,7 +535,8 @@ class AgentDirectRoutingE2E {
         }
       }
     }
-    s.put("director expire_nodest_conn", probe.sysctl("director", "net/ipv4/vs/expire_nodest_conn"));
+    s.put(
+        "director expire_nodest_conn", probe.sysctl("director", "net/ipv4/vs/expire_nodest_conn"));
     return s;
   }
 

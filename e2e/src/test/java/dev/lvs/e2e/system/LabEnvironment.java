@@ -182,7 +182,9 @@ public final class LabEnvironment implements E2eEnvironment {
 
   @Override
   public Duration converge() {
-    return Duration.ofMinutes(3);
+    // Agents are JVMs in an emulated guest: a restart takes 30-60 s on a quiet machine, minutes
+    // on a loaded one (a DaemonSet whose node set changes restarts them all).
+    return Duration.ofMinutes(5);
   }
 
   @Override

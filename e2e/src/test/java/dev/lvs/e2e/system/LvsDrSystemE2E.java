@@ -27,6 +27,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -88,6 +89,15 @@ class LvsDrSystemE2E {
   @BeforeEach
   void log(TestInfo info) {
     System.out.println(Instant.now() + " --- " + info.getDisplayName());
+  }
+
+  /** A scenario that failed half-way must not leave connections open for the next one. */
+  @AfterEach
+  void closeHeldConnections() {
+    for (Held h : open) {
+      h.process.stop(Duration.ofSeconds(5));
+    }
+    open.clear();
   }
 
   // ============================================================================== scenarios
@@ -166,21 +176,24 @@ class LvsDrSystemE2E {
   @Order(2)
   void weightChangeEditsInPlaceAndKeepsConnections() {
     baseline();
+    // wrr: its split is exact, whatever connections are open (wlc's depends on them).
+    apply(virtualService("web", "wrr", null));
+    awaitRules("-A -t " + probe.service() + " -s wrr", destination(rs1, 2), destination(rs2, 1));
     Held held = hold(null);
     DrProbe.Stats before = probe.serviceStats();
     String logBefore = env.agentLog(director);
 
     apply(realServer("rs1", rs1, 1));
     apply(realServer("rs2", rs2, 3));
-    awaitRules("-A -t " + probe.service() + " -s wlc", destination(rs1, 1), destination(rs2, 3));
+    awaitRules("-A -t " + probe.service() + " -s wrr", destination(rs1, 1), destination(rs2, 3));
     awaitReady();
     String changes = newPart(env.agentLog(director), logBefore);
     assertThat(DrProbe.lines(changes, "ipvs: delete service")).as(changes).isEmpty();
     assertThat(DrProbe.lines(changes, "ipvs: add service")).as(changes).isEmpty();
     assertThat(DrProbe.lines(changes, "ipvs: delete destination")).as(changes).isEmpty();
 
-    Map<String, Long> counts = DrProbe.count(probe.requests(24, converge));
-    assertThat(counts.get(rs2)).as("rs2's share at weight 3 of 4: %s", counts).isBetween(15L, 21L);
+    // Any 24 consecutive wrr choices with weights 1:3 are 6 and 18.
+    assertThat(DrProbe.count(probe.requests(24, converge))).isEqualTo(Map.of(rs1, 6L, rs2, 18L));
     assertThat(probe.serviceStats().conns()).isGreaterThanOrEqualTo(before.conns() + 24);
     held.finishAndCheck();
   }
@@ -350,8 +363,7 @@ class LvsDrSystemE2E {
           .contains("False");
       sleep(Duration.ofSeconds(5));
       assertThat(probe.ipvsRules()).as("the original's IPVS service").isEqualTo(rules);
-      assertThat(DrProbe.count(probe.requests(6, converge)).keySet())
-          .containsExactlyInAnyOrder(rs1, rs2);
+      assertThat(probe.requests(6, converge)).as("the original serves").isSubsetOf(rs1, rs2);
       assertThat(condition(virtualService(), "Ready").map(Condition::getStatus)).contains("True");
     } finally {
       k8s.resources(VirtualService.class).inNamespace(NS).withName("web-copy").delete();
@@ -665,6 +677,7 @@ class LvsDrSystemE2E {
   }
 
   private static int heldCount;
+  private final List<Held> open = new ArrayList<>();
 
   /**
    * A long-lived connection from the client: it requests /big (the server's name, then 4,000,000
@@ -725,7 +738,9 @@ class LvsDrSystemE2E {
       assertThat(m.find()).as("held connection log: %s", DrProbe.read(b.log())).isTrue();
       String server = m.group(1);
       if (to == null || to.equals(server)) {
-        return new Held(b, flag, server);
+        Held held = new Held(b, flag, server);
+        open.add(held);
+        return held;
       }
       b.stop(Duration.ofSeconds(5));
     }
