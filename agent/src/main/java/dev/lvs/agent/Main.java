@@ -15,7 +15,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    Agent.exit(execute(args));
   }
 
   static int execute(String[] args) {

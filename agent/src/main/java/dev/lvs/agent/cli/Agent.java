@@ -73,6 +73,15 @@ public final class Agent {
     }
   }
 
+  /** The status the JVM exits with when its shutdown hook runs: 0 unless set before exiting. */
+  private static volatile int exitStatus;
+
+  /** Exits the JVM with {@code status}; the shutdown hook, if any, keeps it. */
+  public static void exit(int status) {
+    exitStatus = status;
+    System.exit(status);
+  }
+
   /** {@code run}: syncs until SIGTERM, then leaves the data plane in place and exits 0. */
   public static int runForever(RunOptions o) throws IOException {
     Resources r = Resources.open(o);
@@ -106,8 +115,9 @@ public final class Agent {
                       "stopped: the data plane is left as it is (VIPs, IPVS services, sysctls);"
                           + " run \"lvs-agent cleanup\" to remove them");
                   stopped.countDown();
-                  // Exit 0 on SIGTERM: a stop is not a failure.
-                  Runtime.getRuntime().halt(0);
+                  // Exit 0 on SIGTERM (a stop is not a failure), but keep the status of an exit
+                  // the agent chose itself (System.exit after a fatal error).
+                  Runtime.getRuntime().halt(exitStatus);
                 },
                 "lvs-shutdown"));
     r.source.start(runner::trigger);

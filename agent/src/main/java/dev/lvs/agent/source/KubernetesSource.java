@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * VirtualServices and RealServers in all namespaces, and Nodes, through fabric8 shared informers.
@@ -19,6 +21,7 @@ import java.util.Objects;
  * (directors quiesce real servers on nodes that are not Ready), but not a kubelet heartbeat.
  */
 public final class KubernetesSource implements Source {
+  private static final Logger log = LoggerFactory.getLogger(KubernetesSource.class);
   private final KubernetesClient client;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private SharedIndexInformer<VirtualService> virtualServices;
@@ -29,13 +32,43 @@ public final class KubernetesSource implements Source {
     this.client = client;
   }
 
+  /**
+   * Starts the informers without waiting for them: an API server that is slow or away (a control
+   * plane upgrade, a loaded machine) must not end the agent. Each informer retries its list and
+   * watch with back-off for as long as it takes, and says so in the log; until all have listed,
+   * {@link #hasSynced()} is false, so the agent is not ready and prunes nothing.
+   */
   @Override
   public void start(Runnable onChange) {
     virtualServices =
-        client.resources(VirtualService.class).inAnyNamespace().inform(handler(onChange), 0);
-    realServers = client.resources(RealServer.class).inAnyNamespace().inform(handler(onChange), 0);
-    nodes = client.nodes().inform(handler(onChange), 0);
+        informer(
+            client.resources(VirtualService.class).inAnyNamespace().runnableInformer(0),
+            "VirtualServices",
+            onChange);
+    realServers =
+        informer(
+            client.resources(RealServer.class).inAnyNamespace().runnableInformer(0),
+            "RealServers",
+            onChange);
+    nodes = informer(client.nodes().runnableInformer(0), "Nodes", onChange);
     informers.addAll(List.of(virtualServices, realServers, nodes));
+    informers.forEach(SharedIndexInformer::start);
+  }
+
+  private <T extends HasMetadata> SharedIndexInformer<T> informer(
+      SharedIndexInformer<T> informer, String what, Runnable onChange) {
+    informer.addEventHandler(handler(onChange));
+    informer.exceptionHandler(
+        (started, error) -> {
+          log.warn(
+              "source: {} {} from {} failed ({}); retrying",
+              started ? "watching" : "listing",
+              what,
+              client.getMasterUrl(),
+              error.toString());
+          return true;
+        });
+    return informer;
   }
 
   private static <T extends HasMetadata> ResourceEventHandler<T> handler(Runnable onChange) {
