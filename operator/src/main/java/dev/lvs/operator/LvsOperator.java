@@ -12,6 +12,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -35,7 +38,7 @@ public final class LvsOperator implements AutoCloseable {
 
   public LvsOperator(OperatorConfig config, KubernetesClient client, Clock clock) {
     this.config = config;
-    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.registry = newRegistry();
     this.operator =
         new Operator(
             o -> {
@@ -64,6 +67,41 @@ public final class LvsOperator implements AutoCloseable {
     AgentDaemonSetReconciler agents =
         new AgentDaemonSetReconciler(config.agent(), config.namespace());
     operator.register(agents, o -> o.withLabelSelector(agents.namespaceSelector()));
+  }
+
+  /**
+   * The Prometheus registry for JOSDK's meters. JOSDK tags a meter with the resource's API group
+   * only when there is one, so the agent DaemonSet controller (primary: Namespace, core group) and
+   * the custom-resource controllers register the same meter names with different tag keys, and
+   * Prometheus keeps only the first set: whole controllers were missing from {@code /metrics}.
+   * Giving core-group meters an empty {@code group} (or {@code resource.group}) tag makes the key
+   * sets equal.
+   */
+  static PrometheusMeterRegistry newRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                if (!id.getName().startsWith("operator.sdk.")) {
+                  return id;
+                }
+                Meter.Id mapped = id;
+                // "kind" goes with "group", "resource.kind" with "resource.group".
+                for (Tag tag : id.getTagsAsIterable()) {
+                  if (tag.getKey().endsWith("kind")) {
+                    String group = tag.getKey().substring(0, tag.getKey().length() - 4) + "group";
+                    if (id.getTag(group) == null) {
+                      mapped = mapped.withTag(Tag.of(group, ""));
+                    }
+                  }
+                }
+                return mapped;
+              }
+            });
+    return registry;
   }
 
   /** Starts the controllers (they reconcile once this replica leads) and the HTTP endpoints. */

@@ -48,7 +48,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.function.UnaryOperator;
 
 /**
  * The operator at scale (issue #5): a benchmark, not a test (no build runs it; {@code
@@ -90,6 +89,7 @@ public final class OperatorBenchmark {
   private final Duration timeout;
   private final Map<String, String> results =
       java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+  private final List<Double> loadSamples = new CopyOnWriteArrayList<>();
   private final java.util.concurrent.atomic.AtomicBoolean printed =
       new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -134,6 +134,9 @@ public final class OperatorBenchmark {
   private void run() throws Exception {
     // A run stopped early (Ctrl-C, kill) still prints what it measured.
     Runtime.getRuntime().addShutdownHook(new Thread(this::printResults, "bench-results"));
+    Thread sampler = new Thread(this::sampleLoad, "bench-load");
+    sampler.setDaemon(true);
+    sampler.start();
     try {
       measure();
     } catch (Exception e) {
@@ -168,6 +171,7 @@ public final class OperatorBenchmark {
         rss = operator.memory();
         results.put("operator VmRSS after the changes", mib(rss[0]));
         results.put("operator VmHWM (peak RSS) after the changes", mib(rss[1]));
+        results.put("operator heap in use after a full GC (jcmd GC.run)", operator.liveHeap());
         results.put(
             "operator reconciliations started, by primary kind", operator.reconciliations());
         results.put("operator JVM options", operator.jvmOpts());
@@ -349,9 +353,10 @@ public final class OperatorBenchmark {
                     && vs.getStatus().getObservedGeneration() != null
                     && vs.getStatus().getObservedGeneration() >= generation,
             done);
-        long t0 = System.nanoTime();
-        VirtualService edited =
-            edit(client, VirtualService.class, vsName, vs -> vs.getSpec().setPort(port));
+        Written<VirtualService> written =
+            write(client, VirtualService.class, vsName, vs -> vs.getSpec().setPort(port));
+        VirtualService edited = written.object();
+        long t0 = written.startNanos();
         if (edited.getMetadata().getGeneration() != generation) {
           throw new IllegalStateException(
               vsName
@@ -378,8 +383,9 @@ public final class OperatorBenchmark {
                     && vs.getStatus().getRealServerNodes() != null
                     && vs.getStatus().getRealServerNodes().contains(target),
             vsStatus);
-        long t0 = System.nanoTime();
-        edit(client, RealServer.class, rsName, rs -> rs.getSpec().setNodeName(target));
+        long t0 =
+            write(client, RealServer.class, rsName, rs -> rs.getSpec().setNodeName(target))
+                .startNanos();
         rsToDs.add(ds.get(timeout.toSeconds(), TimeUnit.SECONDS) - t0);
         rsToVs.add(vsStatus.get(timeout.toSeconds(), TimeUnit.SECONDS) - t0);
       }
@@ -565,6 +571,34 @@ public final class OperatorBenchmark {
       return process.isAlive();
     }
 
+    /** The heap in use right after a full GC (about the live set), from jcmd; after the run. */
+    String liveHeap() {
+      try {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        String pid = String.valueOf(process.pid());
+        if (new ProcessBuilder(jcmd, pid, "GC.run").redirectErrorStream(true).start().waitFor()
+            != 0) {
+          return "(jcmd GC.run failed)";
+        }
+        Process info =
+            new ProcessBuilder(jcmd, pid, "GC.heap_info").redirectErrorStream(true).start();
+        String out = new String(info.getInputStream().readAllBytes());
+        info.waitFor();
+        var m = java.util.regex.Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
+        return m.find()
+            ? mib(Long.parseLong(m.group(2)))
+                + " (heap committed "
+                + mib(Long.parseLong(m.group(1)))
+                + ")"
+            : "(no heap line in jcmd GC.heap_info)";
+      } catch (IOException e) {
+        return "(jcmd: " + e + ")";
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "(interrupted)";
+      }
+    }
+
     /** VmRSS and VmHWM, in kB. */
     long[] memory() throws IOException {
       long rss = -1;
@@ -694,17 +728,23 @@ public final class OperatorBenchmark {
     client.resource(rs).create();
   }
 
-  /** Edits as a user would, retrying on 409 (the operator writes status concurrently). */
-  private static <T extends HasMetadata> T edit(
+  /** A write and the nanoTime just before the request that made it. */
+  private record Written<T>(T object, long startNanos) {}
+
+  /**
+   * Changes an object as a user would: reads it, changes it and replaces it (PUT with its
+   * resourceVersion), again from the read on a 409 (the operator writes status concurrently). The
+   * start time is taken just before the request that succeeded, so a latency runs from the write,
+   * not from the read before it.
+   */
+  private static <T extends HasMetadata> Written<T> write(
       KubernetesClient client, Class<T> type, String name, Consumer<T> change) {
-    UnaryOperator<T> op =
-        o -> {
-          change.accept(o);
-          return o;
-        };
     for (int attempt = 0; ; attempt++) {
+      T current = client.resources(type).inNamespace(WORKLOAD_NAMESPACE).withName(name).get();
+      change.accept(current);
+      long start = System.nanoTime();
       try {
-        return client.resources(type).inNamespace(WORKLOAD_NAMESPACE).withName(name).edit(op);
+        return new Written<>(client.resource(current).update(), start);
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409 || attempt > 20) {
           throw e;
@@ -733,13 +773,14 @@ public final class OperatorBenchmark {
     sorted.sort(null);
     return String.format(
         Locale.ROOT,
-        "p50 %d ms, p99 %d ms, max %d ms",
+        "p50 %d ms, p90 %d ms, p99 %d ms, max %d ms",
         ms(rank(sorted, 50)),
+        ms(rank(sorted, 90)),
         ms(rank(sorted, 99)),
         ms(sorted.get(sorted.size() - 1)));
   }
 
-  /** Nearest-rank percentile. */
+  /** Nearest-rank percentile: with fewer than 100 samples, p99 is the maximum. */
   private static long rank(List<Long> sorted, int p) {
     int idx = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, idx)));
@@ -757,10 +798,43 @@ public final class OperatorBenchmark {
     b.append(
         String.format(
             Locale.ROOT,
-            "%nmachine: %d CPUs (availableProcessors), load average at the end: %s%n",
+            "%nmachine: %d CPUs (availableProcessors), 1-minute load average during the run: %s;"
+                + " /proc/loadavg at the end: %s%n",
             Runtime.getRuntime().availableProcessors(),
+            loadDuringRun(),
             loadAverage()));
     System.out.print(b);
+  }
+
+  /** The machine's 1-minute load average every 5 s, for the results. */
+  private void sampleLoad() {
+    while (true) {
+      try {
+        String first = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0];
+        loadSamples.add(Double.parseDouble(first));
+        Thread.sleep(5_000);
+      } catch (IOException | NumberFormatException e) {
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private String loadDuringRun() {
+    List<Double> l = new ArrayList<>(loadSamples);
+    if (l.isEmpty()) {
+      return "?";
+    }
+    double mean = l.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    return String.format(
+        Locale.ROOT,
+        "min %.1f, mean %.1f, max %.1f (%d samples, every 5 s)",
+        l.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+        mean,
+        l.stream().mapToDouble(Double::doubleValue).max().orElse(0),
+        l.size());
   }
 
   private static String loadAverage() {

@@ -5,6 +5,8 @@ import dev.lvs.operator.api.v1alpha1.VirtualService;
 import dev.lvs.operator.config.AgentConfig;
 import dev.lvs.operator.config.OperatorConfig;
 import dev.lvs.operator.model.ClusterView;
+import dev.lvs.operator.model.Indexes;
+import dev.lvs.operator.reconciler.Caches;
 import dev.lvs.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -58,6 +60,9 @@ public class AgentDaemonSetReconciler implements Reconciler<Namespace> {
   private final AgentConfig config;
   private final String namespace;
 
+  /** A live view over this controller's informers, set once they exist. */
+  private volatile ClusterView view;
+
   public AgentDaemonSetReconciler(AgentConfig config, String namespace) {
     this.config = config;
     this.namespace = namespace;
@@ -83,13 +88,7 @@ public class AgentDaemonSetReconciler implements Reconciler<Namespace> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(RealServer.class, Namespace.class)
                 .withName(REAL_SERVERS)
-                .withOnUpdateFilter(
-                    (now, before) ->
-                        !Objects.equals(
-                                now.getMetadata().getGeneration(),
-                                before.getMetadata().getGeneration())
-                            || !Objects.equals(
-                                now.getMetadata().getLabels(), before.getMetadata().getLabels()))
+                .withOnUpdateFilter(AgentDaemonSetReconciler::realServerPlacementMayChange)
                 .withSecondaryToPrimaryMapper(rs -> self)
                 .build(),
             ctx);
@@ -97,10 +96,7 @@ public class AgentDaemonSetReconciler implements Reconciler<Namespace> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Node.class, Namespace.class)
                 .withName(NODES)
-                .withOnUpdateFilter(
-                    (now, before) ->
-                        !Objects.equals(
-                            now.getMetadata().getLabels(), before.getMetadata().getLabels()))
+                .withOnUpdateFilter(AgentDaemonSetReconciler::nodePlacementMayChange)
                 .withSecondaryToPrimaryMapper(node -> self)
                 .build(),
             ctx);
@@ -113,6 +109,12 @@ public class AgentDaemonSetReconciler implements Reconciler<Namespace> {
                 .withSecondaryToPrimaryMapper(ds -> self)
                 .build(),
             ctx);
+    virtualServices.addIndexers(Indexes.virtualServices());
+    realServers.addIndexers(Indexes.realServers());
+    nodes.addIndexers(Indexes.nodes());
+    view =
+        ClusterView.of(
+            Caches.store(virtualServices), Caches.store(realServers), Caches.store(nodes));
     return List.of(virtualServices, realServers, nodes, daemonSets);
   }
 
@@ -121,6 +123,17 @@ public class AgentDaemonSetReconciler implements Reconciler<Namespace> {
     return !Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration())
         || !Objects.equals(reporters(now), reporters(before))
         || conflict(now) != conflict(before);
+  }
+
+  /** A RealServer's spec (nodeName) or labels (selection) changed. */
+  static boolean realServerPlacementMayChange(RealServer now, RealServer before) {
+    return !Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration())
+        || !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels());
+  }
+
+  /** A Node's labels (directors) changed; its appearance and removal always pass. */
+  static boolean nodePlacementMayChange(Node now, Node before) {
+    return !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels());
   }
 
   private static Object reporters(VirtualService vs) {
@@ -136,11 +149,6 @@ public class AgentDaemonSetReconciler implements Reconciler<Namespace> {
 
   @Override
   public UpdateControl<Namespace> reconcile(Namespace ns, Context<Namespace> ctx) {
-    ClusterView view =
-        new ClusterView(
-            list(ctx, VirtualService.class, VIRTUAL_SERVICES),
-            list(ctx, RealServer.class, REAL_SERVERS),
-            list(ctx, Node.class, NODES));
     SortedSet<String> nodes = AgentPlacement.agentNodes(view);
     DaemonSet desired = AgentDaemonSetRenderer.render(config, namespace, nodes);
     DaemonSet actual =

@@ -10,6 +10,7 @@ import dev.lvs.operator.config.OperatorConfig;
 import dev.lvs.operator.events.ConditionEvents;
 import dev.lvs.operator.events.EventRecorder;
 import dev.lvs.operator.model.ClusterView;
+import dev.lvs.operator.model.Indexes;
 import dev.lvs.operator.status.Conditions;
 import dev.lvs.operator.status.DeletionGate;
 import dev.lvs.operator.status.StatusAggregator;
@@ -26,7 +27,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +54,12 @@ public class RealServerReconciler implements Reconciler<RealServer>, Cleaner<Rea
   private final EventRecorder events;
   private final Clock clock;
 
+  /**
+   * The view each reconcile and each event mapper reads: RealServers from the primary cache, the
+   * rest from this controller's informers. Set once the event sources exist.
+   */
+  private volatile ClusterView caches;
+
   public RealServerReconciler(
       StatusAggregator aggregator, DeletionGate deletionGate, EventRecorder events, Clock clock) {
     this.aggregator = aggregator;
@@ -65,37 +71,41 @@ public class RealServerReconciler implements Reconciler<RealServer>, Cleaner<Rea
   @Override
   public List<EventSource<?, RealServer>> prepareEventSources(EventSourceContext<RealServer> ctx) {
     IndexerResourceCache<RealServer> primaries = ctx.getPrimaryCache();
+    primaries.addIndexers(Indexes.realServers());
     var virtualServices =
-        new InformerEventSource<>(
+        Watches.informer(
             InformerEventSourceConfiguration.from(VirtualService.class, RealServer.class)
                 .withName(VIRTUAL_SERVICES)
-                .withOnUpdateFilter(Watches::virtualServiceChanged)
-                .withSecondaryToPrimaryMapper(
-                    vs -> Watches.ids(primaries.list(vs.getMetadata().getNamespace())))
-                .build(),
+                .withOnUpdateFilter(Watches::virtualServiceChanged),
+            Indexes.virtualServices(),
+            (before, now) -> Dependents.realServersOfVirtualService(caches, before, now),
+            rs -> Watches.ids(caches.selecting(rs)),
             ctx);
     var nodes =
-        new InformerEventSource<>(
+        Watches.informer(
             InformerEventSourceConfiguration.from(Node.class, RealServer.class)
                 .withName(NODES)
-                .withOnUpdateFilter(Watches::nodeChanged)
-                .withSecondaryToPrimaryMapper(node -> Watches.ids(primaries.list()))
-                .build(),
+                .withOnUpdateFilter(Watches::nodeChanged),
+            Indexes.nodes(),
+            (before, now) -> Dependents.realServersOfNode(caches, before, now),
+            rs -> Dependents.nodesOf(caches, rs),
             ctx);
+    caches =
+        ClusterView.of(Caches.store(virtualServices), Caches.store(primaries), Caches.store(nodes));
     return List.of(virtualServices, nodes);
   }
 
   @Override
   public UpdateControl<RealServer> reconcile(RealServer rs, Context<RealServer> ctx) {
     Instant now = clock.instant();
-    writeStatus(rs, aggregator.realServer(rs, view(ctx, rs), now), ctx);
+    writeStatus(rs, aggregator.realServer(rs, caches.with(rs), now), ctx);
     return UpdateControl.noUpdate();
   }
 
   @Override
   public DeleteControl cleanup(RealServer rs, Context<RealServer> ctx) {
     Instant now = clock.instant();
-    ClusterView view = view(ctx, rs);
+    ClusterView view = caches.with(rs);
     DeletionGate.State state = deletionGate.realServer(rs, view, now);
     if (state.mayRemoveFinalizer()) {
       FinalizerRelease.release(events, rs, state, "they may still program this RealServer");
@@ -133,13 +143,5 @@ public class RealServerReconciler implements Reconciler<RealServer>, Cleaner<Rea
         ready.getReason(),
         Objects.toString(desired.getAddress(), ""));
     events.emit(rs, ConditionEvents.between(current.getConditions(), desired.getConditions()));
-  }
-
-  private static ClusterView view(Context<RealServer> ctx, RealServer rs) {
-    return Watches.view(
-            Watches.list(ctx, VirtualService.class, VIRTUAL_SERVICES),
-            ctx.getPrimaryCache().list().toList(),
-            Watches.list(ctx, Node.class, NODES))
-        .with(rs);
   }
 }

@@ -11,7 +11,7 @@ import dev.lvs.operator.config.OperatorConfig;
 import dev.lvs.operator.events.ConditionEvents;
 import dev.lvs.operator.events.EventRecorder;
 import dev.lvs.operator.model.ClusterView;
-import dev.lvs.operator.model.ServiceKey;
+import dev.lvs.operator.model.Indexes;
 import dev.lvs.operator.status.Conditions;
 import dev.lvs.operator.status.DeletionGate;
 import dev.lvs.operator.status.StatusAggregator;
@@ -28,12 +28,10 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +60,15 @@ public class VirtualServiceReconciler
   private final EventRecorder events;
   private final Clock clock;
 
+  /**
+   * The view each reconcile reads, over this controller's informers: the other VirtualServices from
+   * the {@value Watches#VIRTUAL_SERVICES} informer. Set once the event sources exist.
+   */
+  private volatile ClusterView caches;
+
+  /** The view the event mappers read: VirtualServices from the primary cache (see Dependents). */
+  private volatile ClusterView mapping;
+
   public VirtualServiceReconciler(
       StatusAggregator aggregator, DeletionGate deletionGate, EventRecorder events, Clock clock) {
     this.aggregator = aggregator;
@@ -74,51 +81,48 @@ public class VirtualServiceReconciler
   public List<EventSource<?, VirtualService>> prepareEventSources(
       EventSourceContext<VirtualService> ctx) {
     IndexerResourceCache<VirtualService> primaries = ctx.getPrimaryCache();
-    // Every VirtualService again, as a secondary: a change of one (its key, its deletion) must
-    // re-run the services it conflicts with. Reading the whole set from this informer (not the
-    // primary cache) means a loser re-run by the winner's deletion no longer sees the winner.
-    var all =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(VirtualService.class, VirtualService.class)
-                .withName(VIRTUAL_SERVICES)
-                .withOnUpdateFilter(Watches::virtualServiceKeyChanged)
-                .withSecondaryToPrimaryMapper(
-                    vs -> {
-                      ServiceKey key = ServiceKey.of(vs);
-                      return Watches.ids(
-                          primaries
-                              .list()
-                              .filter(
-                                  other ->
-                                      Objects.equals(key, ServiceKey.of(other))
-                                          || Watches.inConflict(other)));
-                    })
-                .build(),
-            ctx);
+    primaries.addIndexers(Indexes.virtualServices());
     var realServers =
-        new InformerEventSource<>(
+        Watches.informer(
             InformerEventSourceConfiguration.from(RealServer.class, VirtualService.class)
                 .withName(REAL_SERVERS)
-                .withOnUpdateFilter(Watches::realServerSpecChanged)
-                .withSecondaryToPrimaryMapper(
-                    rs -> Watches.ids(primaries.list(rs.getMetadata().getNamespace())))
-                .build(),
+                .withOnUpdateFilter(Watches::realServerSpecChanged),
+            Indexes.realServers(),
+            (before, now) -> Dependents.virtualServicesOfRealServer(mapping, before, now),
+            vs -> Watches.ids(caches.selectedRealServers(vs)),
             ctx);
     var nodes =
-        new InformerEventSource<>(
+        Watches.informer(
             InformerEventSourceConfiguration.from(Node.class, VirtualService.class)
                 .withName(NODES)
-                .withOnUpdateFilter(Watches::nodeChanged)
-                .withSecondaryToPrimaryMapper(node -> Watches.ids(primaries.list()))
-                .build(),
+                .withOnUpdateFilter(Watches::nodeChanged),
+            Indexes.nodes(),
+            (before, now) -> Dependents.virtualServicesOfNode(mapping, before, now),
+            vs -> Dependents.nodesOf(caches, vs),
             ctx);
+    // Every VirtualService again, as a secondary: a change of one (its key, its VIP, its
+    // deletion) must re-run the services it conflicts with or whose RealServers use its VIP.
+    // Reading the other services from this informer (not the primary cache) means a loser re-run
+    // by the winner's deletion no longer sees the winner.
+    var all =
+        Watches.informer(
+            InformerEventSourceConfiguration.from(VirtualService.class, VirtualService.class)
+                .withName(VIRTUAL_SERVICES)
+                .withOnUpdateFilter(Watches::virtualServiceSpecChanged),
+            Indexes.virtualServices(),
+            (before, now) -> Dependents.virtualServicesOfVirtualService(mapping, before, now),
+            vs -> Watches.ids(caches.sameKey(vs)),
+            ctx);
+    mapping =
+        ClusterView.of(Caches.store(primaries), Caches.store(realServers), Caches.store(nodes));
+    caches = ClusterView.of(Caches.store(all), Caches.store(realServers), Caches.store(nodes));
     return List.of(all, realServers, nodes);
   }
 
   @Override
   public UpdateControl<VirtualService> reconcile(VirtualService vs, Context<VirtualService> ctx) {
     Instant now = clock.instant();
-    ClusterView view = view(ctx).with(vs);
+    ClusterView view = caches.with(vs);
     writeStatus(vs, aggregator.virtualService(vs, view, now), ctx);
     return UpdateControl.noUpdate();
   }
@@ -126,7 +130,7 @@ public class VirtualServiceReconciler
   @Override
   public DeleteControl cleanup(VirtualService vs, Context<VirtualService> ctx) {
     Instant now = clock.instant();
-    ClusterView view = view(ctx).with(vs);
+    ClusterView view = caches.with(vs);
     DeletionGate.State state = deletionGate.virtualService(vs, view, now);
     if (state.mayRemoveFinalizer()) {
       FinalizerRelease.release(
@@ -166,12 +170,5 @@ public class VirtualServiceReconciler
         ready.getReason(),
         desired.getRealServers());
     events.emit(vs, ConditionEvents.between(current.getConditions(), desired.getConditions()));
-  }
-
-  private static ClusterView view(Context<VirtualService> ctx) {
-    return Watches.view(
-        Watches.list(ctx, VirtualService.class, VIRTUAL_SERVICES),
-        Watches.list(ctx, RealServer.class, REAL_SERVERS),
-        Watches.list(ctx, Node.class, NODES));
   }
 }

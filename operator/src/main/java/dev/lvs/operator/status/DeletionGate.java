@@ -11,7 +11,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -83,12 +82,7 @@ public final class DeletionGate {
   public State realServer(RealServer rs, ClusterView view, Instant now) {
     SortedSet<String> reporters = new TreeSet<>();
     String name = rs.getMetadata().getName();
-    for (VirtualService vs : view.virtualServices()) {
-      if (!Objects.equals(vs.getMetadata().getNamespace(), rs.getMetadata().getNamespace())
-          || vs.getStatus() == null
-          || vs.getStatus().getNodes() == null) {
-        continue;
-      }
+    for (VirtualService vs : view.reporting(rs)) {
       for (Map.Entry<String, NodeReport> e : vs.getStatus().getNodes().entrySet()) {
         var gens = e.getValue().getRealServerGenerations();
         if (gens != null && gens.containsKey(name)) {

@@ -9,11 +9,15 @@ import static dev.lvs.operator.Fixtures.rs;
 import static dev.lvs.operator.Fixtures.vs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lvs.operator.RandomWorld;
 import dev.lvs.operator.api.v1alpha1.LvsApi;
+import dev.lvs.operator.api.v1alpha1.RealServer;
+import dev.lvs.operator.api.v1alpha1.VirtualService;
 import dev.lvs.operator.config.AgentConfig;
 import dev.lvs.operator.config.OperatorOptions;
 import dev.lvs.operator.model.ClusterView;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import java.util.List;
@@ -79,6 +83,42 @@ class AgentDaemonSetTest {
             List.of(),
             List.of(director("d1", "10.1.0.1"), node("o1", "10.1.0.2", true, "role", "other")));
     assertThat(AgentPlacement.agentNodes(view)).containsExactly("d1");
+  }
+
+  /**
+   * For random clusters and single random changes: whenever the change alters where agents must
+   * run, the DaemonSet controller's update filter for that kind lets it through (appearing and
+   * disappearing objects always do), so the affinity is recomputed.
+   */
+  @Test
+  void everyChangeOfThePlacementPassesTheFilters() {
+    RandomWorld random = new RandomWorld(5L, 3);
+    int placementChanges = 0;
+    for (int trial = 0; trial < 2000; trial++) {
+      RandomWorld.World world = random.world();
+      RandomWorld.Change c = random.change(world);
+      SortedSet<String> before = AgentPlacement.agentNodes(c.from().view());
+      SortedSet<String> after = AgentPlacement.agentNodes(c.to().view());
+      if (before.equals(after)) {
+        continue;
+      }
+      placementChanges++;
+      if (!c.update()) {
+        continue;
+      }
+      boolean passes;
+      if (c.after() instanceof VirtualService now) {
+        passes = AgentDaemonSetReconciler.placementMayChange(now, (VirtualService) c.before());
+      } else if (c.after() instanceof RealServer now) {
+        passes =
+            AgentDaemonSetReconciler.realServerPlacementMayChange(now, (RealServer) c.before());
+      } else {
+        passes =
+            AgentDaemonSetReconciler.nodePlacementMayChange((Node) c.after(), (Node) c.before());
+      }
+      assertThat(passes).as("trial " + trial + ": " + c.what()).isTrue();
+    }
+    assertThat(placementChanges).isGreaterThan(200);
   }
 
   @Test

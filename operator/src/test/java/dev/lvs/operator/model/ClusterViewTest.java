@@ -8,10 +8,14 @@ import static dev.lvs.operator.Fixtures.rs;
 import static dev.lvs.operator.Fixtures.vs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lvs.operator.RandomWorld;
 import dev.lvs.operator.api.LabelSelectors;
 import dev.lvs.operator.api.v1alpha1.Protocol;
+import dev.lvs.operator.api.v1alpha1.RealServer;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -124,5 +128,139 @@ class ClusterViewTest {
     assertThat(view.agentAlive("n1")).isTrue();
     assertThat(view.agentGoneReason("ghost")).contains("node ghost does not exist");
     assertThat(NS).isEqualTo("web");
+  }
+
+  @Test
+  void indexedAnswersEqualAScanOfEveryObject() {
+    RandomWorld random = new RandomWorld(7L);
+    int nonEmpty = 0;
+    for (int trial = 0; trial < 300; trial++) {
+      RandomWorld.World world = random.world();
+      List<VirtualService> vss = world.virtualServices();
+      List<RealServer> rss = world.realServers();
+      List<Node> nodes = world.nodeObjects();
+      ClusterView view = world.view();
+      for (VirtualService vs : vss) {
+        var selected =
+            rss.stream()
+                .filter(
+                    rs -> rs.getMetadata().getNamespace().equals(vs.getMetadata().getNamespace()))
+                .filter(
+                    rs ->
+                        LabelSelectors.matches(
+                            vs.getSpec().getRealServerSelector(), rs.getMetadata().getLabels()))
+                .sorted(Comparator.comparing(rs -> rs.getMetadata().getName()))
+                .toList();
+        assertThat(view.selectedRealServers(vs)).isEqualTo(selected);
+        nonEmpty += selected.size();
+        var directors =
+            nodes.stream()
+                .filter(
+                    n ->
+                        LabelSelectors.matches(
+                            vs.getSpec().getDirectors(), n.getMetadata().getLabels()))
+                .map(n -> n.getMetadata().getName())
+                .sorted()
+                .toList();
+        assertThat(view.directorNodes(vs)).isEqualTo(directors);
+        var sameKey =
+            vss.stream()
+                .filter(o -> ServiceKey.of(o).equals(ServiceKey.of(vs)))
+                .sorted(ClusterView.OLDEST_FIRST)
+                .toList();
+        assertThat(view.sameKey(vs)).isEqualTo(sameKey);
+        var vip =
+            vss.stream()
+                .filter(
+                    o ->
+                        IpAddresses.canonical(o.getSpec().getVip())
+                            .equals(IpAddresses.canonical(vs.getSpec().getVip())))
+                .sorted(ClusterView.OLDEST_FIRST)
+                .toList();
+        assertThat(view.withVip(vs.getSpec().getVip())).isEqualTo(vip);
+      }
+      for (RealServer rs : rss) {
+        var selecting =
+            vss.stream()
+                .filter(
+                    vs -> vs.getMetadata().getNamespace().equals(rs.getMetadata().getNamespace()))
+                .filter(
+                    vs ->
+                        LabelSelectors.matches(
+                            vs.getSpec().getRealServerSelector(), rs.getMetadata().getLabels()))
+                .sorted(ClusterView.OLDEST_FIRST)
+                .toList();
+        assertThat(view.selecting(rs)).isEqualTo(selecting);
+        var reporting =
+            vss.stream()
+                .filter(
+                    vs -> vs.getMetadata().getNamespace().equals(rs.getMetadata().getNamespace()))
+                .filter(
+                    vs ->
+                        vs.getStatus().getNodes().values().stream()
+                            .anyMatch(
+                                r ->
+                                    r.getRealServerGenerations()
+                                        .containsKey(rs.getMetadata().getName())))
+                .sorted(ClusterView.OLDEST_FIRST)
+                .toList();
+        assertThat(view.reporting(rs)).isEqualTo(reporting);
+      }
+      for (Node node : nodes) {
+        String name = node.getMetadata().getName();
+        var directing =
+            vss.stream()
+                .filter(
+                    vs ->
+                        LabelSelectors.matches(
+                            vs.getSpec().getDirectors(), node.getMetadata().getLabels()))
+                .sorted(ClusterView.OLDEST_FIRST)
+                .toList();
+        assertThat(view.directing(node)).isEqualTo(directing);
+        assertThat(view.realServersOn(name))
+            .containsExactlyInAnyOrderElementsOf(
+                rss.stream().filter(rs -> name.equals(rs.getSpec().getNodeName())).toList());
+      }
+      for (String address : List.of("10.0.0.1", "10.1.0.1", "10.9.0.1", "fd00::1", "fd00::2")) {
+        var at =
+            rss.stream()
+                .filter(
+                    rs ->
+                        rs.getSpec().getAddress() == null
+                            ? view.node(rs.getSpec().getNodeName())
+                                .map(n -> Nodes.internalIps(n).contains(address))
+                                .orElse(false)
+                            : address.equals(rs.getSpec().getAddress()))
+                .toList();
+        assertThat(view.realServersAt(address)).containsExactlyInAnyOrderElementsOf(at);
+      }
+    }
+    assertThat(nonEmpty).isGreaterThan(500);
+  }
+
+  @Test
+  void aFresherCopyReplacesTheStoredOneInEveryAnswer() {
+    VirtualService stored = vs("web", "10.0.0.1", 80);
+    VirtualService rival = vs(NS, "rival", "10.0.0.2", 80, T0.plusSeconds(1));
+    var rs1 = rs("rs1", "web", "10.1.0.1", null);
+    var rs2 = rs("rs2", "db", "10.1.0.2", null);
+    ClusterView view = new ClusterView(List.of(stored, rival), List.of(rs1, rs2), List.of());
+    assertThat(view.conflictWinner(rival)).isEmpty();
+
+    // The reconciler's copy has another VIP and selector than the cached one.
+    VirtualService fresh = vs("web", "10.0.0.2", 80);
+    fresh.getSpec().getRealServerSelector().setMatchLabels(Map.of("app", "db"));
+    ClusterView withFresh = view.with(fresh);
+    assertThat(withFresh.conflictWinner(rival)).contains(fresh);
+    assertThat(withFresh.withVip("10.0.0.1")).isEmpty();
+    assertThat(withFresh.selecting(rs2)).containsExactly(fresh);
+    assertThat(withFresh.selecting(rs1)).isEmpty();
+    assertThat(withFresh.virtualServices()).containsExactlyInAnyOrder(fresh, rival);
+
+    RealServer moved = rs("rs1", "db", "10.1.0.1", "n1");
+    ClusterView withMoved = withFresh.with(moved);
+    assertThat(withMoved.selectedRealServers(fresh)).containsExactly(moved, rs2);
+    assertThat(withMoved.realServersOn("n1")).containsExactly(moved);
+    assertThat(withMoved.realServer(NS, "rs1")).contains(moved);
   }
 }

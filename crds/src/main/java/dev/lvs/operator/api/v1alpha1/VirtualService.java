@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
@@ -14,6 +15,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group(LvsApi.GROUP)
 @Version(LvsApi.VERSION)
+// Explicit, so that constructing one (every watch event) does not derive it with regexes.
+@Plural("virtualservices")
 @ShortNames({"lvsvs", "lvsvc"})
 @Categories(LvsApi.CATEGORY)
 @AdditionalPrinterColumn(
