@@ -61,8 +61,10 @@ final class Dependents {
 
   /**
    * Label changes: the services whose directors selector matches the old or new labels. Address
-   * changes: the services selecting a RealServer on the node. Readiness: the services being deleted
-   * that still wait for this node. A node appearing or disappearing: all of these.
+   * changes: the services selecting a RealServer on the node. Readiness: the services selecting a
+   * RealServer on the node (a real server on a node that is not Ready is quiesced and makes its
+   * services Degraded), the services it directs, and the services being deleted that still wait for
+   * this node. A node appearing or disappearing: all of these.
    */
   static Set<ResourceID> virtualServicesOfNode(ClusterView view, Node before, Node now) {
     Set<ResourceID> out = new HashSet<>();
@@ -79,6 +81,10 @@ final class Dependents {
       }
     }
     if (before == null || livenessChanged(before, now)) {
+      for (RealServer rs : view.realServersOn(name)) {
+        out.addAll(ids(view.selecting(rs)));
+      }
+      out.addAll(ids(view.directing(now)));
       for (VirtualService vs : view.deletingVirtualServices()) {
         if (Watches.nodes(vs).containsKey(name)) {
           out.add(ResourceID.fromResource(vs));
@@ -153,8 +159,9 @@ final class Dependents {
 
   /**
    * Address changes: the RealServers on the node. Label changes: the RealServers selected by the
-   * services whose directors selector matches the old or new labels. Readiness: the RealServers
-   * being deleted. A node appearing or disappearing: all of these.
+   * services whose directors selector matches the old or new labels. Readiness: the RealServers on
+   * the node (their Ready condition follows the node's) and the RealServers being deleted. A node
+   * appearing or disappearing: all of these.
    */
   static Set<ResourceID> realServersOfNode(ClusterView view, Node before, Node now) {
     Set<ResourceID> out = new HashSet<>();
@@ -174,6 +181,7 @@ final class Dependents {
       }
     }
     if (before == null || livenessChanged(before, now)) {
+      out.addAll(ids(view.realServersOn(now.getMetadata().getName())));
       out.addAll(ids(view.deletingRealServers()));
     }
     return out;
