@@ -338,10 +338,7 @@ class LvsDrSystemE2E {
   @Order(7)
   void badInputIsRejectedAndConflictsAreReported() {
     baseline();
-    assertRejected(
-        virtualService("bad-scheduler", "fastest", null)
-            .replace("name: bad-scheduler", "name: bad-scheduler"),
-        "spec.scheduler");
+    assertRejected(virtualService("bad-scheduler", "fastest", null), "spec.scheduler");
     assertRejected(
         virtualService("bad-vip", "rr", null).replace("vip: " + vip, "vip: 300.1.2.3"), "spec.vip");
     assertRejected(
