@@ -195,7 +195,15 @@ class LvsDrSystemE2E {
 
     // Any 24 consecutive wrr choices with weights 1:3 are 6 and 18.
     assertThat(DrProbe.count(probe.requests(24, converge))).isEqualTo(Map.of(rs1, 6L, rs2, 18L));
-    assertThat(probe.serviceStats().conns()).isGreaterThanOrEqualTo(before.conns() + 24);
+    // The service kept its counters; IPVS folds them in every 2 s, so read them after that.
+    await("the service's counters include the 24 connections")
+        .pollDelay(Duration.ofMillis(2500))
+        .atMost(converge)
+        .pollInterval(POLL)
+        .untilAsserted(
+            () ->
+                assertThat(probe.serviceStats().conns())
+                    .isGreaterThanOrEqualTo(before.conns() + 24));
     held.finishAndCheck();
   }
 
