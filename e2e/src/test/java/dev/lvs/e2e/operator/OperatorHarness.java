@@ -2,6 +2,7 @@ package dev.lvs.e2e.operator;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.lvs.e2e.support.ApiCalls;
 import dev.lvs.e2e.support.TestApiServer;
 import dev.lvs.operator.LvsOperator;
 import dev.lvs.operator.api.v1alpha1.NodeReport;
@@ -60,6 +61,11 @@ final class OperatorHarness implements AutoCloseable {
 
   /** Starts an operator replica in-process; flags as on the command line. */
   LvsOperator startOperator(String identity, String... flags) {
+    return startOperator(identity, null, flags);
+  }
+
+  /** As {@link #startOperator(String, String...)}, with every API request recorded in calls. */
+  LvsOperator startOperator(String identity, ApiCalls calls, String... flags) {
     List<String> args = new ArrayList<>();
     args.addAll(
         List.of(
@@ -78,7 +84,12 @@ final class OperatorHarness implements AutoCloseable {
     } catch (OperatorOptions.UsageException e) {
       throw new IllegalArgumentException(e);
     }
-    LvsOperator op = new LvsOperator(config, TestApiServer.get().newClient(), Clock.systemUTC());
+    TestApiServer server = TestApiServer.get();
+    LvsOperator op =
+        new LvsOperator(
+            config,
+            calls == null ? server.newClient() : server.newClient(calls),
+            Clock.systemUTC());
     operators.add(op);
     return op.start();
   }

@@ -4,6 +4,7 @@ import static dev.lvs.e2e.operator.OperatorHarness.applied;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lvs.e2e.support.ApiCalls;
 import dev.lvs.e2e.support.TestApiServer;
 import dev.lvs.operator.LvsOperator;
 import dev.lvs.operator.api.v1alpha1.LvsApi;
@@ -26,11 +27,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A restarted operator that finds everything as it left it writes nothing: no resourceVersion of
- * any VirtualService, RealServer or the DaemonSet changes, and no MODIFIED event is seen.
+ * A restarted operator that finds everything as it left it writes nothing: its client sends no
+ * write request other than to its Lease, no resourceVersion of any VirtualService, RealServer or
+ * the DaemonSet changes, and no MODIFIED event is seen.
  */
 class RestartIT {
   private static OperatorHarness h;
+  private ApiCalls restarted;
+  private String markerNamespace;
 
   @BeforeAll
   static void start() {
@@ -87,9 +91,12 @@ class RestartIT {
                 .daemonSets()
                 .inNamespace(h.operatorNamespace)
                 .watch(recorder(modified))) {
-      h.startOperator("rst-2");
+      ApiCalls calls = new ApiCalls();
+      h.startOperator("rst-2", calls);
       // Proof that the new replica leads and has reconciled: a marker in another namespace.
       String markerNs = TestApiServer.get().freshNamespace("rst-marker");
+      restarted = calls;
+      markerNamespace = markerNs;
       var marker = new VirtualService();
       marker.setMetadata(
           new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
@@ -136,6 +143,23 @@ class RestartIT {
     }
     assertThat(modified).isEmpty();
     assertThat(versions()).isEqualTo(before);
+    // The API calls themselves, as the new replica's client sent them: a write that changes
+    // nothing (a no-op server-side apply) leaves versions and watches alone but still counts here.
+    String markerPath = "/namespaces/" + markerNamespace + "/";
+    List<ApiCalls.Call> all = restarted.all();
+    assertThat(restarted.writes(c -> !c.path().contains(markerPath)))
+        .as("the counting sees the marker's writes (of %d calls: %s)", all.size(), all)
+        .isNotEmpty();
+    assertThat(restarted.writes(c -> ApiCalls.lease(c) || c.path().contains(markerPath)))
+        .as("writes by the restarted operator, other than its Lease and the marker")
+        .isEmpty();
+    System.out.printf(
+        "restarted operator: %d API calls, %d writes (Lease %d, marker %d), none to the objects"
+            + " it had reconciled%n",
+        all.size(),
+        restarted.writes(c -> false).size(),
+        restarted.writes(c -> !ApiCalls.lease(c)).size(),
+        restarted.writes(c -> !c.path().contains(markerPath)).size());
   }
 
   /** resourceVersion of every VirtualService and RealServer of the test, and the DaemonSet. */

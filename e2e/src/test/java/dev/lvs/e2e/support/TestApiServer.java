@@ -74,6 +74,14 @@ public final class TestApiServer {
     return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml)).build();
   }
 
+  /** A client whose every request {@code calls} records. */
+  public KubernetesClient newClient(ApiCalls calls) {
+    return new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(kubeConfigYaml))
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("lvs-api-calls", calls))
+        .build();
+  }
+
   /** Creates a namespace with a unique name, for one test class. */
   public String freshNamespace(String prefix) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
