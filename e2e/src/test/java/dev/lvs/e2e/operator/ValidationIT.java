@@ -138,8 +138,14 @@ class ValidationIT {
     awaitDegraded("nodirs", null, "spec.realServerSelector selects no RealServer");
     awaitEvent("nodirs", Reasons.NO_DIRECTOR_NODES, "label the director nodes");
 
-    // Resolve both: label a node, create a RealServer.
+    // Resolve both, one at a time. A director node first: what is left is NoRealServers, with its
+    // own event.
     h.labelNode(n2, empty, "true");
+    h.awaitCondition("nodirs", Conditions.DEGRADED, "True", Reasons.NO_REAL_SERVERS);
+    assertThat(h.vsCondition("nodirs", Conditions.DEGRADED).orElseThrow().getMessage())
+        .contains("spec.realServerSelector selects no RealServer")
+        .doesNotContain("spec.directors");
+    awaitEvent("nodirs", Reasons.NO_REAL_SERVERS, "create RealServers labelled");
     h.createRs("nothing-rs", "nothing-here", "10.32.3.7", null);
     h.awaitCondition("nodirs", Conditions.DEGRADED, "False", Reasons.AS_EXPECTED);
     awaitEvent("nodirs", Reasons.RESOLVED, "Degraded resolved");
