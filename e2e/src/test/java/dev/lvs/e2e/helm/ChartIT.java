@@ -342,6 +342,11 @@ class ChartIT {
   static Stream<Rejection> rejections() {
     return Stream.of(
         new Rejection(
+            "a cluster older than the CEL IP library",
+            List.of("--kube-version", "1.30.9"),
+            "chart requires kubeVersion: >=1.31.0-0 which is incompatible with Kubernetes"
+                + " v1.30.9"),
+        new Rejection(
             "unknown top-level key",
             List.of("--set", "replicas=3"),
             "Additional property replicas"),

@@ -11,11 +11,25 @@ import java.util.List;
 public final class Helm {
   private Helm() {}
 
-  /** Runs helm; returns whatever happened. */
+  /**
+   * The cluster version {@code helm template} renders for: the oldest the chart supports (its
+   * {@code kubeVersion}). Without it, helm 3.10 assumes 1.25 and refuses the chart.
+   */
+  public static final String KUBE_VERSION = "1.31.0";
+
+  /**
+   * Runs helm; returns whatever happened. {@code template} gets {@code --kube-version KUBE_VERSION}
+   * first, so a caller's own {@code --kube-version} still wins.
+   */
   public static Processes.Result exec(String... args) {
     List<String> command = new ArrayList<>();
     command.add(TestApiServer.repo().resolve("e2e/bin/helm").toString());
-    command.addAll(List.of(args));
+    List<String> rest = List.of(args);
+    if (!rest.isEmpty() && rest.get(0).equals("template")) {
+      command.addAll(List.of("template", "--kube-version", KUBE_VERSION));
+      rest = rest.subList(1, rest.size());
+    }
+    command.addAll(rest);
     return run(command);
   }
 
