@@ -35,10 +35,10 @@ import java.util.UUID;
  * args with {@code $(VAR)} expanded, the environment with the downward API resolved, hostPath
  * volumes bind-mounted from the node's own directory, the ServiceAccount's token where a kubelet
  * projects it, and the capability bounding set of the security context ({@link PodTemplates}). A
- * changed template restarts the nodes' containers one node at a time (rolling update); a node the
- * template no longer selects has its container stopped (SIGTERM, then SIGKILL after
- * terminationGracePeriodSeconds). A container that exits is restarted (restartPolicy Always,
- * e2e/lab-files/pod-supervise). The DaemonSet's status counts what runs.
+ * changed template restarts each node's container in turn, without waiting for readiness (so not
+ * maxUnavailable); a node the template no longer selects has its container stopped (SIGTERM, then
+ * SIGKILL after terminationGracePeriodSeconds). A container that exits is restarted (restartPolicy
+ * Always, e2e/lab-files/pod-supervise). The DaemonSet's status counts what runs.
  *
  * <p>Files: {@code LAB/pods/NODE/HASH-N/} per container run (pod.sh, pid, log, restarts, exits),
  * {@code LAB/pods/NODE/current} the running one; {@code LAB/pods/NODE.lost} marks a node the lab

@@ -69,7 +69,8 @@ public final class OperatorOptions {
               "metrics-port",
               false,
               "8080",
-              "port of /metrics, /healthz and /readyz; 0 disables them"),
+              "port of /metrics, /healthz and /readyz; 0 disables them, a negative value picks"
+                  + " a free port (for tests)"),
           new Option("leader-election", false, "true", "elect a leader through a Lease"),
           new Option("lease-name", false, "lvs-operator-leader", "the Lease's name"),
           new Option("lease-namespace", false, null, "the Lease's namespace (default: namespace)"),
@@ -96,8 +97,9 @@ public final class OperatorOptions {
               "agent-args",
               true,
               null,
-              "extra agent arguments after 'run --node-name $(NODE_NAME) --state-dir DIR', e.g."
-                  + " --agent-args=--resync-period=30s (repeat or list)"),
+              "extra agent arguments, after 'run --node-name $(NODE_NAME) --state-dir DIR"
+                  + " [--metrics-port N]', e.g. --agent-args=--resync-period=30s (repeat or"
+                  + " list)"),
           new Option("agent-state-dir", false, "/var/lib/lvs-agent", "the agents' host state dir"),
           new Option("agent-metrics-port", false, "9100", "the agents' metrics port; 0 for none"),
           new Option("agent-env", true, null, "extra agent env NAME=VALUE (repeat or map)"),
