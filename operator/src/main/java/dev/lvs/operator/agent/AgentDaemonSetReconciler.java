@@ -122,7 +122,9 @@ public class AgentDaemonSetReconciler implements Reconciler<Namespace> {
   static boolean placementMayChange(VirtualService now, VirtualService before) {
     return !Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration())
         || !Objects.equals(reporters(now), reporters(before))
-        || conflict(now) != conflict(before);
+        || conflict(now) != conflict(before)
+        // Its deletion hands its vip/port/protocol to the next oldest service at once.
+        || now.isMarkedForDeletion() != before.isMarkedForDeletion();
   }
 
   /** A RealServer's spec (nodeName) or labels (selection) changed. */

@@ -255,14 +255,19 @@ public final class ClusterView {
 
   /**
    * The VirtualService that owns this one's vip/port/protocol when it is not this one: the oldest
-   * (creationTimestamp, then namespace/name) of all services with the same key.
+   * (creationTimestamp, then namespace/name) of the services with the same key that are not being
+   * deleted. A service being deleted competes with none, exactly as the agents decide (they drop it
+   * from their desired state at once): the next oldest owns the key from then on, and the operator
+   * must place agents and report status for that one, not for the leaving one.
    */
   public Optional<VirtualService> conflictWinner(VirtualService vs) {
-    List<VirtualService> same = sameKey(vs);
-    if (same.isEmpty() || sameObject(same.get(0), vs)) {
+    if (vs.isMarkedForDeletion()) {
       return Optional.empty();
     }
-    return Optional.of(same.get(0));
+    return sameKey(vs).stream()
+        .filter(other -> !other.isMarkedForDeletion())
+        .findFirst()
+        .filter(oldest -> !sameObject(oldest, vs));
   }
 
   /** Whether this service loses a vip/port/protocol conflict. */

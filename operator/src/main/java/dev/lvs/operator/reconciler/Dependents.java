@@ -95,14 +95,14 @@ final class Dependents {
   }
 
   /**
-   * Another VirtualService's key changed (or it appeared or went): the services with its old or new
-   * vip/port/protocol, whose conflict winner may change. Its VIP changed: the services selecting a
-   * RealServer whose address is the old or new VIP.
+   * Another VirtualService's key changed (or it appeared, went, or began its deletion): the
+   * services with its old or new vip/port/protocol, whose conflict winner may change. Its VIP
+   * changed: the services selecting a RealServer whose address is the old or new VIP.
    */
   static Set<ResourceID> virtualServicesOfVirtualService(
       ClusterView view, VirtualService before, VirtualService now) {
     Set<ResourceID> out = new HashSet<>();
-    if (before == null || !Objects.equals(ServiceKey.of(before), ServiceKey.of(now))) {
+    if (keyClaimChanged(before, now)) {
       out.addAll(ids(view.sameKey(now)));
       if (before != null) {
         out.addAll(ids(view.sameKey(before)));
@@ -114,6 +114,17 @@ final class Dependents {
       }
     }
     return out;
+  }
+
+  /**
+   * Whether the service's claim on a vip/port/protocol changed: it appeared, its key changed, or
+   * its deletion began (a service being deleted competes with none, so the next oldest wins at
+   * once).
+   */
+  private static boolean keyClaimChanged(VirtualService before, VirtualService now) {
+    return before == null
+        || !Objects.equals(ServiceKey.of(before), ServiceKey.of(now))
+        || before.isMarkedForDeletion() != now.isMarkedForDeletion();
   }
 
   // ---------------------------------------------------------------- RealServer controller
@@ -130,7 +141,7 @@ final class Dependents {
     if (before != null && !Objects.equals(selector(before), selector(now))) {
       out.addAll(ids(view.selectedRealServers(before)));
     }
-    if (before == null || !Objects.equals(ServiceKey.of(before), ServiceKey.of(now))) {
+    if (keyClaimChanged(before, now)) {
       List<VirtualService> keyMates = new ArrayList<>(view.sameKey(now));
       if (before != null) {
         keyMates.addAll(view.sameKey(before));

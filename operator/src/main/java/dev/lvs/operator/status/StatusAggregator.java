@@ -62,7 +62,10 @@ public final class StatusAggregator {
     String ns = vs.getMetadata().getNamespace();
 
     List<String> directors = view.directorNodes(vs);
-    List<RealServer> selected = view.selectedRealServers(vs);
+    // RealServers being deleted are out at once: the agents drop them from their desired state
+    // (their finalizer waits for that), so no director reports them any more.
+    List<RealServer> selected =
+        view.selectedRealServers(vs).stream().filter(rs -> !rs.isMarkedForDeletion()).toList();
     Map<String, Long> expectedGenerations = new LinkedHashMap<>();
     selected.forEach(rs -> expectedGenerations.put(rs.getMetadata().getName(), generationOf(rs)));
     SortedSet<String> rsNodes = new TreeSet<>();
@@ -381,8 +384,11 @@ public final class StatusAggregator {
         rs.getStatus() == null ? List.of() : nonNull(rs.getStatus().getConditions());
     String name = rs.getMetadata().getName();
     String node = rs.getSpec() == null ? null : rs.getSpec().getNodeName();
+    // Services being deleted or losing a conflict are not programmed for it by any agent.
     List<VirtualService> selecting =
-        view.selecting(rs).stream().filter(vs -> !view.isConflictLoser(vs)).toList();
+        view.selecting(rs).stream()
+            .filter(vs -> !vs.isMarkedForDeletion() && !view.isConflictLoser(vs))
+            .toList();
     boolean ipv6 =
         !selecting.isEmpty()
             && selecting.get(0).getSpec() != null

@@ -33,6 +33,18 @@ class ClusterViewTest {
   }
 
   @Test
+  void aServiceBeingDeletedCompetesWithNone() {
+    VirtualService older = vs("b", "older", "10.0.0.1", 80, T0);
+    VirtualService newer = vs("a", "newer", "10.0.0.1", 80, T0.plusSeconds(5));
+    VirtualService newest = vs("a", "newest", "10.0.0.1", 80, T0.plusSeconds(9));
+    older.getMetadata().setDeletionTimestamp(T0.plusSeconds(60).toString());
+    ClusterView view = new ClusterView(List.of(newest, newer, older), List.of(), List.of());
+    assertThat(view.conflictWinner(newer)).isEmpty();
+    assertThat(view.conflictWinner(newest)).contains(newer);
+    assertThat(view.isConflictLoser(older)).isFalse();
+  }
+
+  @Test
   void sameCreationTimeFallsBackToNamespaceThenName() {
     VirtualService a = vs("ns-a", "z", "10.0.0.1", 80, T0);
     VirtualService b = vs("ns-b", "a", "10.0.0.1", 80, T0);

@@ -143,6 +143,43 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void whenTheOlderServiceIsBeingDeletedTheYoungerOwnsTheKeyAtOnce() {
+    // The agents drop a service being deleted before resolving conflicts: the younger one is
+    // programmed from then on, so its status must not say it lost.
+    VirtualService copy = vs("web", "copy", "10.0.0.1", 80, T0.plusSeconds(10));
+    deleting(web, NOW.minusSeconds(5));
+    VirtualServiceStatus s = aggregator.virtualService(copy, view(web, copy), NOW);
+    assertThat(cond(s.getConditions(), Conditions.CONFLICT).getStatus()).isEqualTo("False");
+    assertThat(cond(s.getConditions(), Conditions.READY).getReason())
+        .isEqualTo(Reasons.AGENTS_PENDING);
+    assertThat(s.getDirectorNodes()).containsExactly("d1");
+  }
+
+  @Test
+  void aRealServerSelectedOnlyByAServiceBeingDeletedWaitsForNoDirector() {
+    allAgentsApplied(web);
+    setVips(rs1, "10.0.0.1");
+    deleting(web, NOW.minusSeconds(5));
+    RealServerStatus r = aggregator.realServer(rs1, view(web), NOW);
+    assertThat(cond(r.getConditions(), Conditions.READY).getMessage())
+        .as("no agent programs rs1 for a service being deleted")
+        .contains("no VirtualService in namespace web selects this RealServer");
+  }
+
+  @Test
+  void aRealServerBeingDeletedIsNoLongerExpectedFromTheDirectors() {
+    // The directors' agents drop rs2 as soon as it is being deleted and report rs1 only.
+    long g = web.getMetadata().getGeneration();
+    putReport(web, "d1", report(LvsApi.ROLE_DIRECTOR, g, "Applied", Map.of("rs1", 1L)));
+    putReport(web, "n7", report(LvsApi.ROLE_REAL_SERVER, g, "Applied", Map.of()));
+    deleting(rs2, NOW.minusSeconds(5));
+    VirtualServiceStatus s = aggregator.virtualService(web, view(web), NOW);
+    assertThat(cond(s.getConditions(), Conditions.READY).getStatus()).isEqualTo("True");
+    assertThat(s.getRealServers()).isEqualTo("1/1");
+    assertThat(s.getRealServerNodes()).containsExactly("n7");
+  }
+
+  @Test
   void crossObjectProblemsAreDegradedWithActionableMessages() {
     VirtualService lonely = vs("lonely", "10.0.0.2", 80);
     lonely.getSpec().getDirectors().setMatchLabels(Map.of("role", "nobody"));
