@@ -65,15 +65,29 @@ public final class KubernetesStatusReporter implements Reporter {
       write(VirtualService.class, "VirtualService", w.virtualService(), status);
     }
     for (StatusReports.VipsWrite w : writes.vips()) {
-      Map<String, Object> status = new LinkedHashMap<>();
-      if (!w.vips().isEmpty()) {
-        status.put("vips", w.vips());
-        status.put("vipsObservedAt", now);
+      if (w.vips().isEmpty()) {
+        // Not an empty apply: that drops only what this node's field manager owns, and the list
+        // may be another node's (the RealServer's previous nodeName), which nobody else clears.
+        // This node is the RealServer's node now, the one writer of its VIPs: remove them.
+        patch(
+            RealServer.class,
+            "RealServer",
+            w.realServer(),
+            CLEAR,
+            "{\"status\":{\"vips\":null,\"vipsObservedAt\":null}}",
+            "cleared vips");
+        continue;
       }
+      Map<String, Object> status = new LinkedHashMap<>();
+      status.put("vips", w.vips());
+      status.put("vipsObservedAt", now);
       write(RealServer.class, "RealServer", w.realServer(), status);
     }
   }
 
+  private static final PatchContext CLEAR = PatchContext.of(PatchType.JSON_MERGE);
+
+  /** Server-side apply of this node's part of the status; empty: give up all of it. */
   private <T extends HasMetadata> void write(
       Class<T> type, String kind, ObjectRef ref, Map<String, Object> status) {
     Map<String, Object> body = new LinkedHashMap<>();
@@ -82,18 +96,25 @@ public final class KubernetesStatusReporter implements Reporter {
     body.put("metadata", Map.of("name", ref.name(), "namespace", ref.namespace()));
     body.put("status", status);
     String json = client.getKubernetesSerialization().asJson(body);
+    patch(
+        type,
+        kind,
+        ref,
+        apply,
+        json,
+        status.isEmpty() ? "entry of " + nodeName + " removed" : "applied " + status.keySet());
+  }
+
+  private <T extends HasMetadata> void patch(
+      Class<T> type, String kind, ObjectRef ref, PatchContext how, String json, String what) {
     try {
       client
           .resources(type)
           .inNamespace(ref.namespace())
           .withName(ref.name())
           .subresource("status")
-          .patch(apply, json);
-      log.info(
-          "report: {} {} status {}",
-          kind,
-          ref,
-          status.isEmpty() ? "entry of " + nodeName + " removed" : "applied " + status.keySet());
+          .patch(how, json);
+      log.info("report: {} {} status {}", kind, ref, what);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         log.debug("report: {} {} is gone", kind, ref);

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Decides, purely, which status entries this node's agent must write after a sync: only those whose
@@ -44,6 +45,16 @@ public final class StatusReports {
         problems.computeIfAbsent(p.virtualService(), k -> new ArrayList<>()).add(p);
       }
     }
+    // Removals that failed (the kernel state of a service or RealServer this node no longer
+    // serves). Until the next syncs get them through, this node
+    // keeps the entries and VIPs it is leaving, marked Failed: a finalizer waiting for them must
+    // not open while the kernel still holds that state.
+    List<String> failedRemovals =
+        result.applied().failures().stream()
+            .filter(f -> f.step().isRemoval())
+            .map(f -> f.step().describe() + ": " + f.message())
+            .distinct()
+            .toList();
     List<NodeReportWrite> reports = new ArrayList<>();
     Map<ObjectRef, Involvement> involvements = result.desired().involvements();
     for (VirtualService vs : result.snapshot().virtualServices()) {
@@ -54,8 +65,13 @@ public final class StatusReports {
               : vs.getStatus().getNodes().get(nodeName);
       Involvement inv = involvements.get(ref);
       if (inv == null) {
-        if (current != null) {
+        if (current != null && failedRemovals.isEmpty()) {
           reports.add(new NodeReportWrite(ref, null));
+        } else if (current != null) {
+          NodeReport leaving = leavingWithFailures(current, failedRemovals);
+          if (!withoutTime(leaving).equals(withoutTime(current))) {
+            reports.add(new NodeReportWrite(ref, leaving));
+          }
         }
         continue;
       }
@@ -75,6 +91,10 @@ public final class StatusReports {
           rs.getStatus() == null || rs.getStatus().getVips() == null
               ? List.of()
               : rs.getStatus().getVips();
+      if (!failedRemovals.isEmpty()) {
+        // A lo VIP whose removal failed may still be held: keep listing what was listed.
+        want = Stream.concat(want.stream(), current.stream()).distinct().sorted().toList();
+      }
       if (!want.equals(current)) {
         vips.add(new VipsWrite(ref, want));
       }
@@ -101,6 +121,18 @@ public final class StatusReports {
       }
     }
     return held;
+  }
+
+  /** The entry of a service this node is leaving, while removals of kernel state fail. */
+  static NodeReport leavingWithFailures(NodeReport current, List<String> failedRemovals) {
+    NodeReport r = withoutTime(current);
+    r.setState(STATE_FAILED);
+    String message =
+        "leaving this service, but removing kernel state failed (retried on every sync): "
+            + String.join("; ", failedRemovals);
+    r.setMessage(
+        message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message);
+    return r;
   }
 
   static NodeReport report(Involvement inv, List<Problem> problems) {

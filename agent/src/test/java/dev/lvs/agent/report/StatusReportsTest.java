@@ -8,6 +8,7 @@ import static dev.lvs.agent.fake.TestObjects.web;
 import static dev.lvs.agent.fake.TestObjects.withReady;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lvs.agent.ipvs.ServiceKey;
 import dev.lvs.agent.source.Snapshot;
 import dev.lvs.agent.state.AgentSettings;
 import dev.lvs.agent.state.DesiredState;
@@ -16,6 +17,7 @@ import dev.lvs.agent.state.ObjectRef;
 import dev.lvs.agent.state.Ownership;
 import dev.lvs.agent.sync.ApplyResult;
 import dev.lvs.agent.sync.Plan;
+import dev.lvs.agent.sync.Step;
 import dev.lvs.agent.sync.SyncResult;
 import dev.lvs.operator.api.v1alpha1.LvsApi;
 import dev.lvs.operator.api.v1alpha1.NodeReport;
@@ -24,6 +26,7 @@ import dev.lvs.operator.api.v1alpha1.RealServerStatus;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
 import dev.lvs.operator.api.v1alpha1.VirtualServiceStatus;
 import io.fabric8.kubernetes.api.model.Node;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +121,70 @@ class StatusReportsTest {
     v.setStatus(status);
     StatusReports.Writes w = StatusReports.compute(result("other", List.of(v), List.of()), "other");
     assertThat(w.nodeReports()).singleElement().satisfies(r -> assertThat(r.report()).isNull());
+  }
+
+  /** The result of a sync whose removal of an IPVS service failed. */
+  static SyncResult withFailedRemoval(SyncResult r) throws Exception {
+    Step removal =
+        new Step.DeleteService(
+            ServiceKey.of(6, InetAddress.getByName("172.16.58.1"), 80), "no longer desired");
+    return new SyncResult(
+        r.time(),
+        r.sourcesLoaded(),
+        r.snapshot(),
+        r.desired(),
+        r.plan(),
+        new ApplyResult(
+            List.of(),
+            List.of(new ApplyResult.StepFailure(removal, "EBUSY (device or resource busy)")),
+            Ownership.empty()));
+  }
+
+  @Test
+  void aLeftServiceKeepsItsEntryMarkedFailedWhileARemovalFails() throws Exception {
+    VirtualService v = web();
+    v.getMetadata().setDeletionTimestamp("2025-01-01T00:00:00Z");
+    NodeReport applied = new NodeReport();
+    applied.setRoles(List.of(LvsApi.ROLE_DIRECTOR));
+    applied.setObservedGeneration(1L);
+    applied.setState(StatusReports.STATE_APPLIED);
+    VirtualServiceStatus status = new VirtualServiceStatus();
+    status.getNodes().put("lb1", applied);
+    v.setStatus(status);
+
+    SyncResult failing = withFailedRemoval(result("lb1", List.of(v), List.of()));
+    NodeReport kept =
+        StatusReports.compute(failing, "lb1").nodeReports().stream()
+            .filter(w -> w.virtualService().name().equals("web"))
+            .findFirst()
+            .orElseThrow()
+            .report();
+    assertThat(kept).as("the entry stays, so the finalizer keeps waiting").isNotNull();
+    assertThat(kept.getState()).isEqualTo(StatusReports.STATE_FAILED);
+    assertThat(kept.getRoles()).containsExactly(LvsApi.ROLE_DIRECTOR);
+    assertThat(kept.getMessage())
+        .contains("ipvs: delete service")
+        .contains("EBUSY (device or resource busy)");
+
+    kept.setLastUpdateTime("2025-01-01T00:00:01Z");
+    status.getNodes().put("lb1", kept);
+    assertThat(StatusReports.compute(failing, "lb1").nodeReports())
+        .as("not rewritten while the same removal keeps failing")
+        .isEmpty();
+    assertThat(StatusReports.compute(result("lb1", List.of(v), List.of()), "lb1").nodeReports())
+        .as("removed once the removal succeeded")
+        .singleElement()
+        .satisfies(w -> assertThat(w.report()).isNull());
+  }
+
+  @Test
+  void vipsStayListedWhileARemovalFails() throws Exception {
+    RealServer rs1 = rs("rs1", "172.16.58.7", "rs1", 2);
+    RealServerStatus held = new RealServerStatus();
+    held.setVips(List.of("172.16.58.1"));
+    rs1.setStatus(held);
+    SyncResult failing = withFailedRemoval(result("rs1", List.of(), List.of(rs1)));
+    assertThat(StatusReports.compute(failing, "rs1").vips()).isEmpty();
   }
 
   @Test
