@@ -4,6 +4,7 @@ import dev.lvs.agent.state.Involvement;
 import dev.lvs.agent.state.ObjectRef;
 import dev.lvs.agent.state.Problem;
 import dev.lvs.agent.sync.SyncResult;
+import dev.lvs.operator.api.Texts;
 import dev.lvs.operator.api.v1alpha1.NodeReport;
 import dev.lvs.operator.api.v1alpha1.RealServer;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
@@ -130,8 +131,7 @@ public final class StatusReports {
     String message =
         "leaving this service, but removing kernel state failed (retried on every sync): "
             + String.join("; ", failedRemovals);
-    r.setMessage(
-        message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message);
+    r.setMessage(Texts.cut(message, MAX_MESSAGE));
     return r;
   }
 
@@ -148,8 +148,7 @@ public final class StatusReports {
     if (!problems.isEmpty()) {
       String message =
           problems.stream().map(Problem::message).distinct().collect(Collectors.joining("; "));
-      r.setMessage(
-          message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message);
+      r.setMessage(Texts.cut(message, MAX_MESSAGE));
     }
     return r;
   }

@@ -46,6 +46,15 @@ class LabelSelectorsTest {
         Arguments.of("DoesNotExist hit", expr("rack", "DoesNotExist"), zoneA, true),
         Arguments.of("DoesNotExist miss", expr("zone", "DoesNotExist"), zoneA, false),
         Arguments.of("unknown operator", expr("zone", "Gt", "1"), zoneA, false),
+        // Expressions Kubernetes would reject select nothing, even where they would otherwise
+        // select everything.
+        Arguments.of("DoesNotExist without a key", expr(null, "DoesNotExist"), zoneA, false),
+        Arguments.of("NotIn with a blank key", expr(" ", "NotIn", "a"), zoneA, false),
+        Arguments.of("NotIn without values", expr("rack", "NotIn"), zoneA, false),
+        Arguments.of("In without values", expr("zone", "In"), zoneA, false),
+        Arguments.of("DoesNotExist with values", expr("rack", "DoesNotExist", "x"), zoneA, false),
+        Arguments.of("Exists with values", expr("zone", "Exists", "a"), zoneA, false),
+        Arguments.of("no operator", expr("rack", null), zoneA, false),
         Arguments.of("null selector", null, zoneA, false),
         Arguments.of(
             "labels AND expressions",

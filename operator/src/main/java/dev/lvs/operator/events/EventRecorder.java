@@ -1,5 +1,6 @@
 package dev.lvs.operator.events;
 
+import dev.lvs.operator.api.Texts;
 import dev.lvs.operator.config.OperatorConfig;
 import dev.lvs.operator.events.ConditionEvents.EventSpec;
 import io.fabric8.kubernetes.api.model.Event;
@@ -57,9 +58,9 @@ public final class EventRecorder {
         new EventBuilder()
             .withNewMetadata()
             .withName(
-                obj.getMetadata().getName()
-                    + "."
-                    + Long.toHexString(System.nanoTime() ^ now.toEpochMilli()))
+                Texts.generatedName(
+                    obj.getMetadata().getName(),
+                    Long.toHexString(System.nanoTime() ^ now.toEpochMilli())))
             .withNamespace(ns)
             .endMetadata()
             .withInvolvedObject(

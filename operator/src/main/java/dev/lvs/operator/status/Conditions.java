@@ -1,5 +1,6 @@
 package dev.lvs.operator.status;
 
+import dev.lvs.operator.api.Texts;
 import dev.lvs.operator.api.v1alpha1.LvsApi;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -107,9 +108,6 @@ public final class Conditions {
   }
 
   static String cut(String message) {
-    if (message == null || message.length() <= MAX_MESSAGE) {
-      return message;
-    }
-    return message.substring(0, MAX_MESSAGE - 3) + "...";
+    return Texts.cut(message, MAX_MESSAGE);
   }
 }
