@@ -380,9 +380,15 @@ class AgentDirectRoutingE2E {
         .pollInterval(POLL)
         .untilAsserted(
             () -> assertThat(String.join("\n", probe.ipvsRules())).isEqualTo(ipvsBeforeClear));
-    assertThat(metric("director", "lvs_agent_sync_steps_applied_total"))
-        .as("kernel changes the agent made to repair the flush (the service and two destinations)")
-        .isGreaterThanOrEqualTo(applied + 3);
+    // The counter is updated after the sync's last kernel step: await it too.
+    await("the agent's count of the kernel changes that repaired the flush")
+        .atMost(CONVERGE)
+        .pollInterval(POLL)
+        .untilAsserted(
+            () ->
+                assertThat(metric("director", "lvs_agent_sync_steps_applied_total"))
+                    .as("the service and two destinations")
+                    .isGreaterThanOrEqualTo(applied + 3));
     assertThat(probe.requests(3, CONVERGE)).containsOnly("rs1", "director");
   }
 

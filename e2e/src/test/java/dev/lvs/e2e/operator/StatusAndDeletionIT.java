@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
  * lvs-agent-NODE), and deletion that waits for the agents, skips dead ones and times out.
  */
 class StatusAndDeletionIT {
-  private static final Duration DELETION_TIMEOUT = Duration.ofSeconds(8);
+  // Long enough that a slow reconcile never lets the timeout release a finalizer that a test
+  // expects the agents' reports to release.
+  private static final Duration DELETION_TIMEOUT = Duration.ofSeconds(15);
   private static OperatorHarness h;
   private static String label;
   private static String d;
@@ -91,6 +93,10 @@ class StatusAndDeletionIT {
     h.awaitCondition("web", Conditions.READY, "True", Reasons.ALL_AGENTS_APPLIED);
     assertThat(h.vs("web").getStatus().getRealServers()).isEqualTo("2/2");
     assertThat(h.vs("web").getStatus().getNodes()).containsOnlyKeys(d, n1, n2);
+    // The operator writes the status first, then the Event.
+    await()
+        .atMost(OperatorHarness.TIMEOUT)
+        .until(() -> !h.events("web", Reasons.ALL_AGENTS_APPLIED).isEmpty());
     assertThat(h.events("web", Reasons.ALL_AGENTS_APPLIED)).hasSize(1);
 
     // Real servers are Ready once their node holds the VIP.

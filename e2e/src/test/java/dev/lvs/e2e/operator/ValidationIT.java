@@ -8,7 +8,6 @@ import dev.lvs.operator.api.v1alpha1.VirtualService;
 import dev.lvs.operator.status.Conditions;
 import dev.lvs.operator.status.Conditions.Reasons;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -186,8 +185,10 @@ class ValidationIT {
       h.awaitRsCondition(rs, Conditions.DEGRADED, "False", Reasons.AS_EXPECTED);
     }
     h.awaitCondition("rsbad", Conditions.DEGRADED, "False", Reasons.AS_EXPECTED);
-    List<Event> resolved = h.events("ghost", Reasons.RESOLVED);
-    assertThat(resolved).isNotEmpty();
+    // The operator writes the status first, then the Event.
+    await()
+        .atMost(OperatorHarness.TIMEOUT)
+        .until(() -> !h.events("ghost", Reasons.RESOLVED).isEmpty());
   }
 
   @Test
