@@ -44,7 +44,41 @@ public final class RandomWorld {
       boolean deleting,
       long generation,
       boolean conflict,
-      List<Report> reports) {}
+      List<Report> reports) {
+    /** A spec change: these spec fields, the next generation, the rest as it was. */
+    Vs respec(String vip, int port, int selector, int directors, boolean localNode) {
+      return new Vs(
+          ns,
+          name,
+          vip,
+          port,
+          createdSeconds,
+          selector,
+          directors,
+          localNode,
+          deleting,
+          generation + 1,
+          conflict,
+          reports);
+    }
+
+    /** A change outside the spec (deletion, status): the same generation. */
+    Vs restate(boolean deleting, boolean conflict, List<Report> reports) {
+      return new Vs(
+          ns,
+          name,
+          vip,
+          port,
+          createdSeconds,
+          selector,
+          directors,
+          localNode,
+          deleting,
+          generation,
+          conflict,
+          reports);
+    }
+  }
 
   public record Report(String node, String state, long observedGeneration, Map<String, Long> rs) {}
 
@@ -418,135 +452,26 @@ public final class RandomWorld {
       vss.remove(i);
       return new Change(w, new World(vss, w.rss(), w.nodes()), null, build(o), "delete vs");
     }
-    long g = o.generation() + 1;
     Vs c =
         switch (op) {
-          case 2 ->
-              new Vs(
-                  o.ns(),
-                  o.name(),
-                  pick(VIPS),
-                  o.port(),
-                  o.createdSeconds(),
-                  o.selector(),
-                  o.directors(),
-                  o.localNode(),
-                  o.deleting(),
-                  g,
-                  o.conflict(),
-                  o.reports());
+          case 2 -> o.respec(pick(VIPS), o.port(), o.selector(), o.directors(), o.localNode());
           case 3 ->
-              new Vs(
-                  o.ns(),
-                  o.name(),
-                  o.vip(),
-                  o.port() == 80 ? 81 : 80,
-                  o.createdSeconds(),
-                  o.selector(),
-                  o.directors(),
-                  o.localNode(),
-                  o.deleting(),
-                  g,
-                  o.conflict(),
-                  o.reports());
+              o.respec(
+                  o.vip(), o.port() == 80 ? 81 : 80, o.selector(), o.directors(), o.localNode());
           case 4 ->
-              new Vs(
-                  o.ns(),
-                  o.name(),
-                  o.vip(),
-                  o.port(),
-                  o.createdSeconds(),
-                  random.nextInt(SELECTORS),
-                  o.directors(),
-                  o.localNode(),
-                  o.deleting(),
-                  g,
-                  o.conflict(),
-                  o.reports());
+              o.respec(o.vip(), o.port(), random.nextInt(SELECTORS), o.directors(), o.localNode());
           case 5 ->
-              new Vs(
-                  o.ns(),
-                  o.name(),
+              o.respec(
                   o.vip(),
                   o.port(),
-                  o.createdSeconds(),
                   o.selector(),
                   random.nextInt(DIRECTOR_SELECTORS),
-                  o.localNode(),
-                  o.deleting(),
-                  g,
-                  o.conflict(),
-                  o.reports());
-          case 6 ->
-              new Vs(
-                  o.ns(),
-                  o.name(),
-                  o.vip(),
-                  o.port(),
-                  o.createdSeconds(),
-                  o.selector(),
-                  o.directors(),
-                  !o.localNode(),
-                  o.deleting(),
-                  g,
-                  o.conflict(),
-                  o.reports());
-          case 7 ->
-              new Vs(
-                  o.ns(),
-                  o.name(),
-                  o.vip(),
-                  o.port(),
-                  o.createdSeconds(),
-                  o.selector(),
-                  o.directors(),
-                  o.localNode(),
-                  true,
-                  o.generation(),
-                  o.conflict(),
-                  o.reports());
-          case 8 ->
-              new Vs(
-                  o.ns(),
-                  o.name(),
-                  o.vip(),
-                  o.port(),
-                  o.createdSeconds(),
-                  o.selector(),
-                  o.directors(),
-                  o.localNode(),
-                  o.deleting(),
-                  o.generation(),
-                  !o.conflict(),
-                  o.reports());
-          case 9 ->
-              new Vs(
-                  o.ns(),
-                  o.name(),
-                  o.vip(),
-                  o.port(),
-                  o.createdSeconds(),
-                  o.selector(),
-                  o.directors(),
-                  o.localNode(),
-                  o.deleting(),
-                  o.generation(),
-                  o.conflict(),
-                  reports(w.rss()));
-          default ->
-              new Vs(
-                  o.ns(),
-                  o.name(),
-                  o.vip(),
-                  o.port(),
-                  o.createdSeconds(),
-                  o.selector(),
-                  o.directors(),
-                  o.localNode(),
-                  o.deleting(),
-                  g,
-                  o.conflict(),
-                  o.reports());
+                  o.localNode());
+          case 6 -> o.respec(o.vip(), o.port(), o.selector(), o.directors(), !o.localNode());
+          case 7 -> o.restate(true, o.conflict(), o.reports());
+          case 8 -> o.restate(o.deleting(), !o.conflict(), o.reports());
+          case 9 -> o.restate(o.deleting(), o.conflict(), reports(w.rss()));
+          default -> o.respec(o.vip(), o.port(), o.selector(), o.directors(), o.localNode());
         };
     vss.set(i, c);
     return new Change(w, new World(vss, w.rss(), w.nodes()), build(o), build(c), "update vs " + op);
