@@ -11,12 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -47,17 +47,121 @@ public final class DrProbe {
   }
 
   /**
-   * {@code count} new connections from the client to the VIP (one curl, many URLs: the web servers
-   * close each connection, so IPVS schedules every request on its own); each answer is the name of
-   * the server that answered.
+   * Client ports the requests bind, below Linux's ephemeral range (32768-60999), so no automatic
+   * port choice of any other client program can take one. Each is used once per run.
+   */
+  static final int FIRST_PORT = 20000;
+
+  static final int LAST_PORT = 32000;
+  private static final AtomicInteger nextPort = new AtomicInteger(FIRST_PORT);
+
+  /**
+   * {@code count} new connections from the client to the VIP; each answer is the name of the server
+   * that answered.
+   *
+   * <p>Every request binds a client port of its own that has no IPVS connection entry on the
+   * director, so IPVS schedules each one. A plain {@code connect()} does not guarantee that: the
+   * kernel's ephemeral ports of successive processes jump around the range, and on a DR director a
+   * closed connection's entry stays in FIN_WAIT for 2 minutes (the director never sees the real
+   * server's half of the close). With {@code conn_reuse_mode=1}, the kernel default, a new
+   * connection from such a port is not scheduled: it goes to the old entry's real server.
    */
   public List<String> requests(int count, Duration timeout) {
-    List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--fail", "--max-time", "20"));
-    cmd.addAll(Collections.nCopies(count, "http://" + service() + "/"));
-    Hosts.Result r = hosts.run(client, cmd, timeout).orThrow();
+    List<Integer> ports = freshPorts(count);
+    StringBuilder script = new StringBuilder("for p in");
+    ports.forEach(p -> script.append(' ').append(p));
+    script
+        .append("; do curl -sS --fail --max-time 20 --local-port \"$p\" http://")
+        .append(service())
+        .append("/ || exit $?; done");
+    Hosts.Result r = hosts.run(client, List.of("bash", "-c", script.toString()), timeout).orThrow();
     List<String> answers = r.stdout().lines().map(String::strip).toList();
-    assertThat(answers).as("answers from the VIP").hasSize(count);
+    assertThat(answers).as("answers from the VIP (client ports %s)", ports).hasSize(count);
     return answers;
+  }
+
+  /**
+   * What IPVS scheduled: {@code count} {@link #requests}, with the new connections each destination
+   * got meanwhile (its Conns counter, read after IPVS has folded it).
+   */
+  public record Scheduled(Map<String, Long> answers, Map<String, Long> connections) {}
+
+  /**
+   * {@link #requests} and, for each of {@code destinations} (address to name), how many new
+   * connections IPVS scheduled to it meanwhile. The counters are read after a quiet 2.5 s, before
+   * and after: IPVS folds them every 2 s.
+   */
+  public Scheduled scheduled(int count, Duration timeout, Map<String, String> destinations) {
+    sleepQuietly(Duration.ofMillis(2500));
+    Map<String, Long> before = connsOf(destinations);
+    List<String> answers = requests(count, timeout);
+    sleepQuietly(Duration.ofMillis(2500));
+    Map<String, Long> after = connsOf(destinations);
+    Map<String, Long> delta = new TreeMap<>();
+    after.forEach((name, n) -> delta.put(name, n - before.get(name)));
+    return new Scheduled(count(answers), delta);
+  }
+
+  private Map<String, Long> connsOf(Map<String, String> destinations) {
+    Map<String, Long> conns = new TreeMap<>();
+    destinations.forEach((address, name) -> conns.put(name, destinationStats(address).conns()));
+    return conns;
+  }
+
+  /** {@code count} client ports below the ephemeral range that have no entry on the director. */
+  List<Integer> freshPorts(int count) {
+    Set<Integer> taken = new TreeSet<>();
+    for (Connection c : connections()) {
+      taken.add(c.clientPort());
+    }
+    List<Integer> ports = new ArrayList<>();
+    while (ports.size() < count) {
+      int p = nextPort.getAndUpdate(n -> n >= LAST_PORT ? FIRST_PORT : n + 1);
+      if (!taken.contains(p)) {
+        ports.add(p);
+      }
+    }
+    return ports;
+  }
+
+  private static void sleepQuietly(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** An IPVS connection entry ({@code ipvsadm -Lnc}). */
+  public record Connection(String state, String client, int clientPort, String destination) {}
+
+  /** The director's IPVS connection entries for this service. */
+  public List<Connection> connections() {
+    return parseConnections(hosts.check(director, "ipvsadm", "-Lnc"), service());
+  }
+
+  /** The director's {@code ipvsadm -Lnc} as it printed it. */
+  public String connectionTable() {
+    return hosts.check(director, "ipvsadm", "-Lnc");
+  }
+
+  static List<Connection> parseConnections(String table, String service) {
+    List<Connection> out = new ArrayList<>();
+    for (String line : table.lines().toList()) {
+      String[] f = line.trim().split("\\s+");
+      // pro expire state source virtual destination
+      if (f.length == 6 && f[4].equals(service)) {
+        int colon = f[3].lastIndexOf(':');
+        out.add(
+            new Connection(
+                f[2],
+                f[3].substring(0, colon),
+                Integer.parseInt(f[3].substring(colon + 1)),
+                f[5].substring(0, f[5].lastIndexOf(':'))));
+      }
+    }
+    return out;
   }
 
   public static Map<String, Long> count(List<String> answers) {

@@ -193,8 +193,14 @@ class LvsDrSystemE2E {
     assertThat(DrProbe.lines(changes, "ipvs: add service")).as(changes).isEmpty();
     assertThat(DrProbe.lines(changes, "ipvs: delete destination")).as(changes).isEmpty();
 
-    // Any 24 consecutive wrr choices with weights 1:3 are 6 and 18.
-    assertThat(DrProbe.count(probe.requests(24, converge))).isEqualTo(Map.of(rs1, 6L, rs2, 18L));
+    // Any 24 consecutive wrr choices with weights 1:3 are 6 and 18: IPVS scheduled exactly that
+    // (its per-destination Conns counters, which a re-created service would have reset), and
+    // each answer came from the real server it was scheduled to.
+    DrProbe.Scheduled split = probe.scheduled(24, converge, realServerNames());
+    assertThat(split.connections())
+        .as("new connections IPVS scheduled")
+        .isEqualTo(Map.of(rs1, 6L, rs2, 18L));
+    assertThat(split.answers()).as("who answered").isEqualTo(Map.of(rs1, 6L, rs2, 18L));
     // The service kept its counters; IPVS folds them in every 2 s, so read them after that.
     await("the service's counters include the 24 connections")
         .pollDelay(Duration.ofMillis(2500))
@@ -219,8 +225,11 @@ class LvsDrSystemE2E {
     apply(virtualService("web", "rr", null));
     awaitRules("-A -t " + probe.service() + " -s rr", destination(rs1, 2), destination(rs2, 1));
     // rr ignores weights: strict alternation.
-    Map<String, Long> rr = DrProbe.count(probe.requests(10, converge));
-    assertThat(rr).isEqualTo(Map.of(rs1, 5L, rs2, 5L));
+    DrProbe.Scheduled rr = probe.scheduled(10, converge, realServerNames());
+    assertThat(rr.connections())
+        .as("new connections IPVS scheduled")
+        .isEqualTo(Map.of(rs1, 5L, rs2, 5L));
+    assertThat(rr.answers()).as("who answered").isEqualTo(Map.of(rs1, 5L, rs2, 5L));
 
     apply(virtualService("web", "wlc", null));
     awaitRules("-A -t " + probe.service() + " -s wlc", destination(rs1, 2), destination(rs2, 1));
@@ -251,8 +260,12 @@ class LvsDrSystemE2E {
         "-a -t " + probe.service() + " -r 127.0.0.1:80 -g -w 1");
     awaitReady();
     // wrr cycles rs1, rs1, rs2, director (weights 2, 1, 1): exact.
-    Map<String, Long> counts = DrProbe.count(probe.requests(40, converge));
-    assertThat(counts).isEqualTo(Map.of(rs1, 20L, rs2, 10L, director, 10L));
+    Map<String, String> names = new TreeMap<>(realServerNames());
+    names.put("127.0.0.1", director);
+    DrProbe.Scheduled split = probe.scheduled(40, converge, names);
+    Map<String, Long> expected = Map.of(rs1, 20L, rs2, 10L, director, 10L);
+    assertThat(split.connections()).as("new connections IPVS scheduled").isEqualTo(expected);
+    assertThat(split.answers()).as("who answered").isEqualTo(expected);
   }
 
   /** 7. Drift: {@code ipvsadm -C} on the director is repaired within one resync period. */
@@ -592,6 +605,11 @@ class LvsDrSystemE2E {
         .as("the API server rejects %s", r.getMetadata().getName())
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining(field);
+  }
+
+  /** The real servers' addresses, to the names their web servers answer with. */
+  private Map<String, String> realServerNames() {
+    return Map.of(env.address(rs1), rs1, env.address(rs2), rs2);
   }
 
   private String destination(String node, int weight) {
