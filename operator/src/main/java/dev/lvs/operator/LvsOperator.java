@@ -9,6 +9,7 @@ import dev.lvs.operator.reconciler.VirtualServiceReconciler;
 import dev.lvs.operator.status.DeletionGate;
 import dev.lvs.operator.status.StatusAggregator;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -34,10 +35,23 @@ public final class LvsOperator implements AutoCloseable {
   private final OperatorConfig config;
   private final Operator operator;
   private final PrometheusMeterRegistry registry;
+  private final Runnable exitOnLostLeadership;
+  private volatile boolean closing;
   private HttpEndpoints http;
 
+  /** An operator that, with {@code --exit-on-lost-leadership}, exits the JVM with status 1. */
   public LvsOperator(OperatorConfig config, KubernetesClient client, Clock clock) {
+    this(config, client, clock, () -> System.exit(1));
+  }
+
+  /**
+   * An operator that, with {@code --exit-on-lost-leadership}, calls {@code exitOnLostLeadership}
+   * (on a thread of its own) when it loses the Lease; {@link Main} passes its bounded exit.
+   */
+  public LvsOperator(
+      OperatorConfig config, KubernetesClient client, Clock clock, Runnable exitOnLostLeadership) {
     this.config = config;
+    this.exitOnLostLeadership = exitOnLostLeadership;
     this.registry = newRegistry();
     this.operator =
         new Operator(
@@ -47,6 +61,10 @@ public final class LvsOperator implements AutoCloseable {
                   .checkingCRDAndValidateLocalModel(false)
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
               if (config.leaderElection()) {
+                // JOSDK's own exit on lost leadership is off: fabric8 reports the end of leading
+                // for a stop too (Operator.stop() cancels the election), and JOSDK then called
+                // System.exit(1) from inside the shutdown hook, which blocks forever: a leader
+                // never exited on SIGTERM. stoppedLeading() exits only on a real loss.
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(
                         config.leaseName(),
@@ -55,8 +73,8 @@ public final class LvsOperator implements AutoCloseable {
                         config.renewDeadline(),
                         config.retryPeriod(),
                         config.identity(),
-                        null,
-                        config.exitOnLostLeadership()));
+                        new LeaderCallbacks(() -> {}, this::stoppedLeading, leader -> {}),
+                        false));
               }
             });
     DeletionGate gate = new DeletionGate(config.deletionTimeout());
@@ -132,6 +150,28 @@ public final class LvsOperator implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The end of leading: a lost Lease, or this operator's own stop. A lost Lease ends the process
+   * with {@code --exit-on-lost-leadership}, so that two replicas never reconcile at once; the exit
+   * runs on a thread of its own, since the shutdown it starts stops the thread calling here.
+   */
+  private void stoppedLeading() {
+    if (closing) {
+      return;
+    }
+    if (!config.exitOnLostLeadership()) {
+      log.warn("event=leadership-lost identity={} exit=false", config.identity());
+      return;
+    }
+    log.error(
+        "event=leadership-lost identity={} exit=true: exiting so that two replicas never"
+            + " reconcile at once",
+        config.identity());
+    Thread exit = new Thread(exitOnLostLeadership, "lvs-lost-leadership");
+    exit.setDaemon(true);
+    exit.start();
+  }
+
   /** The port the HTTP endpoints listen on, or -1 when they are disabled. */
   public int httpPort() {
     return http == null ? -1 : http.port();
@@ -147,6 +187,7 @@ public final class LvsOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     try {
       operator.stop();
     } finally {

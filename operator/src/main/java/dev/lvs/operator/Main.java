@@ -1,12 +1,15 @@
 package dev.lvs.operator;
 
+import dev.lvs.operator.BoundedShutdown.Step;
 import dev.lvs.operator.config.OperatorOptions;
 import dev.lvs.operator.config.OperatorOptions.Parsed;
 import dev.lvs.operator.config.OperatorOptions.UsageException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 
 /** {@code java -jar lvs-operator.jar [OPTIONS]}; {@code --help} lists the options. */
 public final class Main {
@@ -25,22 +28,24 @@ public final class Main {
       System.out.print(OperatorOptions.help());
       return;
     }
+    // SIGTERM runs the orderly stop for at most --shutdown-timeout, then the JVM halts (exit 0).
+    BoundedShutdown shutdown =
+        new BoundedShutdown("lvs-operator", parsed.config().shutdownTimeout());
     KubernetesClient client = new KubernetesClientBuilder().build();
-    LvsOperator operator = new LvsOperator(parsed.config(), client, Clock.systemUTC());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    operator.close();
-                  } finally {
-                    client.close();
-                    stopped.countDown();
-                  }
-                },
-                "lvs-operator-shutdown"));
-    operator.start();
-    stopped.await();
+    LvsOperator operator =
+        new LvsOperator(parsed.config(), client, Clock.systemUTC(), () -> shutdown.exit(1));
+    shutdown.install(
+        List.of(
+            new Step("the operator (controllers, informers, HTTP endpoints)", operator::close),
+            new Step("the Kubernetes client", client::close)));
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      // Its threads would keep the JVM running without it: exit instead.
+      LoggerFactory.getLogger(Main.class).error("event=start-failed: {}", e.toString(), e);
+      shutdown.exit(1);
+    }
+    // The shutdown hook ends the process.
+    new CountDownLatch(1).await();
   }
 }

@@ -73,16 +73,26 @@ public final class Agent {
     }
   }
 
-  /** The status the JVM exits with when its shutdown hook runs: 0 unless set before exiting. */
-  private static volatile int exitStatus;
+  /** The shutdown of {@code run}, once its hook is installed. */
+  private static volatile BoundedShutdown shutdown;
 
   /** Exits the JVM with {@code status}; the shutdown hook, if any, keeps it. */
   public static void exit(int status) {
-    exitStatus = status;
-    System.exit(status);
+    BoundedShutdown s = shutdown;
+    if (s != null) {
+      s.exit(status);
+    } else {
+      System.exit(status);
+    }
   }
 
-  /** {@code run}: syncs until SIGTERM, then leaves the data plane in place and exits 0. */
+  /**
+   * {@code run}: syncs until SIGTERM, then leaves the data plane in place and exits 0, within
+   * {@code --shutdown-timeout} whatever the API server does (the status reporter and the informers
+   * may wait for it). The JVM halts only between two syncs' kernel work: a sync that has begun
+   * changing the kernel finishes its changes and writes owned.json first, which needs no API
+   * server, so nothing it created goes unrecorded.
+   */
   public static int runForever(RunOptions o) throws IOException {
     Resources r = Resources.open(o);
     Syncer syncer = r.syncer(o);
@@ -98,32 +108,39 @@ public final class Agent {
               r.metrics,
               new IpvsMetrics(r.ipvs, r.store::current, r.kernelLock));
     }
-    CountDownLatch stopped = new CountDownLatch(1);
     AgentHttpServer httpServer = http;
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("stopping: finishing the current sync, then exiting");
-                  r.source.close();
-                  runner.close();
-                  if (httpServer != null) {
-                    httpServer.close();
-                  }
-                  r.close();
-                  log.info(
-                      "stopped: the data plane is left as it is (VIPs, IPVS services, sysctls);"
-                          + " run \"lvs-agent cleanup\" to remove them");
-                  stopped.countDown();
-                  // Exit 0 on SIGTERM (a stop is not a failure), but keep the status of an exit
-                  // the agent chose itself (System.exit after a fatal error).
-                  Runtime.getRuntime().halt(exitStatus);
-                },
-                "lvs-shutdown"));
+    BoundedShutdown s =
+        new BoundedShutdown(
+            "lvs-agent",
+            o.shutdownTimeout(),
+            status -> {
+              synchronized (r.kernelLock) {
+                log.info(
+                    "stopped: the data plane is left as it is (VIPs, IPVS services, sysctls);"
+                        + " run \"lvs-agent cleanup\" to remove them");
+                Runtime.getRuntime().halt(status);
+              }
+            });
+    List<BoundedShutdown.Step> steps = new ArrayList<>();
+    steps.add(
+        new BoundedShutdown.Step(
+            "the sources",
+            () -> {
+              log.info("stopping: finishing the current sync, then exiting");
+              r.source.close();
+            }));
+    steps.add(new BoundedShutdown.Step("the sync loop (waits for a running sync)", runner::close));
+    if (httpServer != null) {
+      steps.add(new BoundedShutdown.Step("the HTTP endpoints", httpServer::close));
+    }
+    steps.add(new BoundedShutdown.Step("the netlink sockets and the Kubernetes client", r::close));
+    s.install(steps);
+    shutdown = s;
     r.source.start(runner::trigger);
     runner.start();
+    // The shutdown hook ends the process.
     try {
-      stopped.await();
+      new CountDownLatch(1).await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

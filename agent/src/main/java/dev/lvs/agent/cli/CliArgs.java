@@ -17,6 +17,7 @@ public final class CliArgs {
   public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(30);
   public static final Duration DEFAULT_MIN_SYNC_INTERVAL = Duration.ofSeconds(1);
   public static final int DEFAULT_METRICS_PORT = 9100;
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = BoundedShutdown.DEFAULT_TIMEOUT;
 
   static final String USAGE =
       """
@@ -38,7 +39,8 @@ public final class CliArgs {
 
       Syncs this node's kernel (IPVS services and destinations, VIP addresses, sysctls) with
       the desired state, on every change and every --resync-period. Only what the agent created
-      is ever changed or removed. On SIGTERM it stops and leaves the data plane as it is.
+      is ever changed or removed. On SIGTERM it stops and leaves the data plane as it is, and
+      exits (status 0) within --shutdown-timeout whether the API server answers or not.
 
       Options:
         --node-name NAME          this node's Kubernetes name (default: $NODE_NAME)
@@ -55,6 +57,10 @@ public final class CliArgs {
         --expire-nodest-conn 0|1  net.ipv4.vs.expire_nodest_conn on directors (default: 1)
         --conn-reuse-mode N       net.ipv4.vs.conn_reuse_mode on directors (default: unchanged)
         --metrics-port PORT       /healthz, /readyz, /metrics port; 0 disables (default: 9100)
+        --shutdown-timeout DURATION
+                                  on SIGTERM, how long the orderly stop may take before the
+                                  agent exits anyway; a sync's kernel changes are never cut
+                                  short (default: 10s)
         -h, --help                show this help
 
       Durations: 500ms, 30s, 5m, 1h, or plain seconds. Without --manifests the agent uses the
@@ -84,7 +90,8 @@ public final class CliArgs {
           "--min-sync-interval",
           "--expire-nodest-conn",
           "--conn-reuse-mode",
-          "--metrics-port");
+          "--metrics-port",
+          "--shutdown-timeout");
   private static final Set<String> RUN_SWITCHES = Set.of("--once");
 
   public static Command parse(String[] args, Map<String, String> env) throws UsageException {
@@ -139,6 +146,10 @@ public final class CliArgs {
         throw new UsageException("run: --metrics-port must be 0-65535, not " + port);
       }
     }
+    Duration shutdownTimeout = duration(opts, "--shutdown-timeout", DEFAULT_SHUTDOWN_TIMEOUT);
+    if (shutdownTimeout.isZero()) {
+      throw new UsageException("run: --shutdown-timeout must be positive");
+    }
     Optional<String> iface = Optional.ofNullable(opts.get("--director-interface"));
     if (iface.isPresent() && (iface.get().isEmpty() || iface.get().length() > 15)) {
       throw new UsageException("run: --director-interface must be an interface name (1-15 bytes)");
@@ -154,7 +165,8 @@ public final class CliArgs {
             duration(opts, "--min-sync-interval", DEFAULT_MIN_SYNC_INTERVAL),
             expire,
             reuse,
-            port));
+            port,
+            shutdownTimeout));
   }
 
   private static Command parseCleanup(String[] args) throws UsageException {

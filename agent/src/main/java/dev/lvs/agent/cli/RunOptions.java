@@ -16,7 +16,8 @@ public record RunOptions(
     Duration minSyncInterval,
     Optional<Integer> expireNodestConn,
     Optional<Integer> connReuseMode,
-    int metricsPort) {
+    int metricsPort,
+    Duration shutdownTimeout) {
 
   public AgentSettings settings() {
     return new AgentSettings(directorInterface, expireNodestConn, connReuseMode);

@@ -31,6 +31,7 @@ class CliArgsTest {
     assertThat(o.connReuseMode()).isEmpty();
     assertThat(o.metricsPort()).isEqualTo(9100);
     assertThat(o.directorInterface()).isEmpty();
+    assertThat(o.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test
@@ -54,7 +55,8 @@ class CliArgsTest {
             "--conn-reuse-mode",
             "2",
             "--metrics-port",
-            "0");
+            "0",
+            "--shutdown-timeout=3s");
     assertThat(o.nodeName()).isEqualTo("lb2");
     assertThat(o.manifests()).contains(Path.of("/etc/lvs"));
     assertThat(o.once()).isTrue();
@@ -65,6 +67,7 @@ class CliArgsTest {
     assertThat(o.expireNodestConn()).contains(0);
     assertThat(o.connReuseMode()).contains(2);
     assertThat(o.metricsPort()).isZero();
+    assertThat(o.shutdownTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(o.settings().directorInterface()).contains("bond0");
   }
 
@@ -109,6 +112,7 @@ class CliArgsTest {
         "run --node-name a --metrics-port 70000",
         "run --node-name a --once=yes",
         "run --node-name a --conn-reuse-mode x",
+        "run --node-name a --shutdown-timeout 0s",
         "cleanup --node-name a"
       })
   void badCommandLinesSayWhatIsWrong(String line) {

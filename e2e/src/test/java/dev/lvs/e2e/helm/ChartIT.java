@@ -587,6 +587,7 @@ class ChartIT {
           "renew-deadline",
           "retry-period",
           "exit-on-lost-leadership",
+          "shutdown-timeout",
           "agent-daemonset-name",
           "agent-image",
           "agent-image-pull-policy",

@@ -28,6 +28,7 @@ public final class TestApiServer {
 
   private final KubeAPIServer server;
   private final String kubeConfigYaml;
+  private boolean stopped;
 
   private TestApiServer() {
     // Offline mode is set here, not through KUBE_API_TEST_OFFLINE_MODE: kube-api-test 7.5.2
@@ -45,10 +46,18 @@ public final class TestApiServer {
             KubeAPIServerConfigBuilder.anAPIServerConfig().withOfflineMode(provisioned).build());
     server.start();
     kubeConfigYaml = server.getKubeConfigYaml();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-apiserver-stop"));
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "kube-apiserver-stop"));
     try (KubernetesClient client = newClient()) {
       applyCrds(client);
     }
+  }
+
+  /**
+   * A server of the caller's own (another kube-apiserver and etcd, CRDs applied), for a test that
+   * stops it with {@link #stop()}; the shared one must stay up for the other test classes.
+   */
+  public static TestApiServer startPrivate() {
+    return new TestApiServer();
   }
 
   /** The shared server, started on first use. */
@@ -57,6 +66,17 @@ public final class TestApiServer {
       instance = new TestApiServer();
     }
     return instance;
+  }
+
+  /**
+   * Stops kube-apiserver and etcd: clients that were connected see their connections drop and their
+   * next ones refused. Only for servers from {@link #startPrivate()}.
+   */
+  public synchronized void stop() {
+    if (!stopped) {
+      stopped = true;
+      server.stop();
+    }
   }
 
   public String kubeConfigYaml() {

@@ -20,6 +20,8 @@ import java.time.Duration;
  * @param renewDeadline how long the leader retries renewing before giving up
  * @param retryPeriod how often candidates retry
  * @param exitOnLostLeadership exit the process when leadership is lost (safe default)
+ * @param shutdownTimeout how long the orderly stop on SIGTERM may take before the process exits
+ *     anyway
  */
 public record OperatorConfig(
     String namespace,
@@ -33,7 +35,8 @@ public record OperatorConfig(
     Duration leaseDuration,
     Duration renewDeadline,
     Duration retryPeriod,
-    boolean exitOnLostLeadership) {
+    boolean exitOnLostLeadership,
+    Duration shutdownTimeout) {
 
   /** The field manager of every write the operator makes. */
   public static final String FIELD_MANAGER = "lvs-operator";

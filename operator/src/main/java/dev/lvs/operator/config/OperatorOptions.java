@@ -83,6 +83,12 @@ public final class OperatorOptions {
               false,
               "true",
               "exit when leadership is lost, so two replicas never reconcile at once"),
+          new Option(
+              "shutdown-timeout",
+              false,
+              "10s",
+              "on SIGTERM, how long the orderly stop may take; then the process exits anyway"
+                  + " (status 0), whatever the API server does"),
           new Option("agent-daemonset-name", false, "lvs-agent", "the agent DaemonSet's name"),
           new Option("agent-image", false, "lvs-agent:latest", "the agent image"),
           new Option("agent-image-pull-policy", false, "IfNotPresent", "the agent pull policy"),
@@ -287,6 +293,10 @@ public final class OperatorOptions {
       throw new UsageException("--agent-command must not be empty");
     }
     String leaseNamespace = v.string("lease-namespace");
+    Duration shutdownTimeout = v.duration("shutdown-timeout");
+    if (shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
+      throw new UsageException("--shutdown-timeout must be positive, not " + shutdownTimeout);
+    }
     return new OperatorConfig(
         namespace,
         agent,
@@ -299,7 +309,8 @@ public final class OperatorOptions {
         v.duration("lease-duration"),
         v.duration("renew-deadline"),
         v.duration("retry-period"),
-        v.bool("exit-on-lost-leadership"));
+        v.bool("exit-on-lost-leadership"),
+        shutdownTimeout);
   }
 
   static Option option(String name) {

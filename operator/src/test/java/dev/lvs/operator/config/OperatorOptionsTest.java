@@ -23,6 +23,7 @@ class OperatorOptionsTest {
     assertThat(c.metricsPort()).isEqualTo(8080);
     assertThat(c.leaderElection()).isTrue();
     assertThat(c.exitOnLostLeadership()).isTrue();
+    assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.agent().privileged()).isTrue();
     assertThat(c.agent().command())
         .containsExactly("java", "-cp", "@/app/jib-classpath-file", "dev.lvs.agent.Main");
@@ -103,6 +104,10 @@ class OperatorOptionsTest {
         .hasMessageContaining("KEY=VALUE");
     assertThatThrownBy(() -> OperatorOptions.parse(new String[] {"--metrics-port"}, Map.of()))
         .hasMessageContaining("needs a value");
+    assertThatThrownBy(
+            () -> OperatorOptions.parse(new String[] {"--shutdown-timeout=0s"}, Map.of()))
+        .hasMessageContaining("--shutdown-timeout must be positive");
+    assertThat(OperatorOptions.help()).contains("--shutdown-timeout");
   }
 
   private static String readServiceAccountNamespace() {
