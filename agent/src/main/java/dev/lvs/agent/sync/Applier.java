@@ -4,6 +4,7 @@ import dev.lvs.agent.ipvs.IpvsClient;
 import dev.lvs.agent.ipvs.ServiceKey;
 import dev.lvs.agent.link.AddressClient;
 import dev.lvs.agent.netlink.NetlinkException;
+import dev.lvs.agent.state.ArpSysctls;
 import dev.lvs.agent.state.OwnedAddress;
 import dev.lvs.agent.state.OwnedSysctl;
 import dev.lvs.agent.state.Ownership;
@@ -148,6 +149,9 @@ public final class Applier {
             "no kernel parameter /proc/sys/"
                 + s.path()
                 + (s.path().startsWith("net/ipv4/vs/") ? " (is the ip_vs module loaded?)" : ""));
+      }
+      if (ArpSysctls.satisfies(s.path(), s.value(), before.get())) {
+        return "already " + before.get() + ", which is as strict: left as it is";
       }
       sysctls.write(s.path(), s.value());
       String original = owned.sysctl(s.path()).map(OwnedSysctl::original).orElse(before.get());

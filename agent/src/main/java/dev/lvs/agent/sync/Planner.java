@@ -258,8 +258,8 @@ public final class Planner {
       List<Forget> forgets) {
     for (DesiredSysctl ds : desired.sysctls().values()) {
       Optional<String> current = actual.sysctls().getOrDefault(ds.path(), Optional.empty());
-      if (current.isPresent() && current.get().equals(ds.value())) {
-        continue;
+      if (ds.satisfiedBy(current.orElse(null))) {
+        continue; // equal, or stricter: never lowered
       }
       steps.add(
           new Step.SetSysctl(ds.path(), ds.value(), current.orElse(null), ds.wantedBy(), ds.why()));
