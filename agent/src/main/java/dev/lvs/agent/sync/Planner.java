@@ -167,6 +167,7 @@ public final class Planner {
     Set<ObjectRef> heldElsewhere = new HashSet<>();
     Set<OwnedAddress.Key> wanted = new HashSet<>();
     Set<OwnedAddress.Key> forgotten = new HashSet<>();
+    ForeignServices foreignServices = new ForeignServices(desired, actual, ownership);
     Map<InetAddress, List<IfAddress>> byAddress = new HashMap<>(); // not a scan per VIP
     for (IfAddress a : actual.addresses()) {
       byAddress.computeIfAbsent(a.address(), k -> new ArrayList<>()).add(a);
@@ -194,6 +195,7 @@ public final class Planner {
           sameAddress.stream().filter(a -> a.linkIndex() == index).findFirst();
       Optional<IfAddress> foreign =
           sameAddress.stream().filter(a -> !owns(ownership, a)).findFirst();
+      Optional<ServiceKey> foreignService = foreignServices.blocking(da);
       if (onLink.isPresent() && owns(ownership, onLink.get())) {
         IfAddress have = onLink.get();
         if (have.prefixLength() != want.prefixLength()
@@ -224,6 +226,21 @@ public final class Planner {
             ownership.address(new OwnedAddress.Key(f.linkIndex(), f.address()));
         if (stale.isPresent() && forgotten.add(stale.get().key())) {
           forgets.add(new Forget.Address(stale.get(), "no longer carries the :lvs label"));
+        }
+      } else if (foreignService.isPresent()) {
+        ServiceKey service = foreignService.get();
+        for (ObjectRef vs : da.wantedBy()) {
+          problems.add(
+              Problem.conflict(
+                  vs,
+                  "VIP "
+                      + da.address().getHostAddress()
+                      + " not added to "
+                      + da.interfaceName()
+                      + ": its IPVS service "
+                      + service
+                      + " exists and is not ours (held by something else, e.g. a keepalived"
+                      + " backup); this node would answer ARP for it too"));
         }
       } else {
         steps.add(new Step.AddAddress(want, da.interfaceName(), da.wantedBy(), da.role()));
