@@ -59,12 +59,16 @@ public final class Applier {
         applied.add(step);
       } catch (IOException | RuntimeException e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        if (e instanceof NetlinkException ne && ne.isExists()) {
+        boolean ownedAlready =
+            e instanceof NetlinkException ne && ne.isExists() && owns(owned, step);
+        if (ownedAlready) {
+          message += ": already in the kernel though the read did not list it: kept as ours";
+        } else if (e instanceof NetlinkException ne && ne.isExists()) {
           message += ": created by something else meanwhile, left alone";
         }
         log.warn("failed: {}: {}", step.describe(), message);
         failures.add(new StepFailure(step, message));
-        if (step instanceof Step.AddService s) {
+        if (step instanceof Step.AddService s && !ownedAlready) {
           failedServices.add(s.service().key());
         }
       }
@@ -72,10 +76,26 @@ public final class Applier {
     return new ApplyResult(applied, failures, owned);
   }
 
+  /**
+   * Whether an add refused with EEXIST is of something the record says is ours: a read that missed
+   * it (a racing dump), not something else's. The record is kept as it is.
+   */
+  private static boolean owns(Ownership owned, Step step) {
+    if (step instanceof Step.AddService s) {
+      return owned.ownsService(s.service().key());
+    }
+    if (step instanceof Step.AddDestination d) {
+      return owned.destinations(d.service()).contains(d.destination().key());
+    }
+    return false;
+  }
+
   /** Runs one step and updates {@code owned}; returns a note for the log line, or null. */
   private String execute(Step step, Ownership owned) throws IOException {
     if (step instanceof Step.AddService s) {
       ipvs.addService(s.service());
+      // A new service has no destinations: what the record held for an earlier one is gone.
+      owned.removeService(s.service().key());
       owned.addService(s.service().key());
       return null;
     }

@@ -90,10 +90,9 @@ public final class Planner {
         continue;
       }
       if (present == null) {
+        // Re-creating an owned service drops its old destinations from the record when it
+        // succeeds (Applier), not before: if it already exists after all, they are still ours.
         steps.add(new Step.AddService(ds.service(), vs, owned ? "missing from the kernel" : null));
-        for (DestinationKey d : ownership.destinations(key)) {
-          forgets.add(new Forget.Destination(key, d, "its service is gone from the kernel"));
-        }
         for (DesiredDestination dd : ds.destinations().values()) {
           steps.add(new Step.AddDestination(key, dd.destination(), vs, dd.source()));
         }
