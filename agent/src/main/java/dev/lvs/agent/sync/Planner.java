@@ -53,9 +53,10 @@ public final class Planner {
     List<Problem> problems = new ArrayList<>();
     Set<ObjectRef> vipHeldElsewhere =
         diffAddresses(desired, actual, ownership, steps, forgets, problems);
-    diffServices(desired, actual, ownership, vipHeldElsewhere, steps, forgets, problems);
+    Set<ServiceKey> inPlace =
+        diffServices(desired, actual, ownership, vipHeldElsewhere, steps, forgets, problems);
     diffSysctls(desired, actual, ownership, steps, forgets);
-    return new Plan(steps, forgets, problems);
+    return new Plan(steps, forgets, problems, inPlace);
   }
 
   /** Whether a kernel address is provably the agent's. */
@@ -66,7 +67,8 @@ public final class Planner {
     return address.isIpv6() || (address.label() != null && address.label().endsWith(LABEL_SUFFIX));
   }
 
-  private static void diffServices(
+  /** Returns the owned, desired services already in the kernel. */
+  private static Set<ServiceKey> diffServices(
       DesiredState desired,
       ActualState actual,
       Ownership ownership,
@@ -74,6 +76,7 @@ public final class Planner {
       List<Step> steps,
       List<Forget> forgets,
       List<Problem> problems) {
+    Set<ServiceKey> inPlace = new HashSet<>();
     for (DesiredService ds : desired.services().values()) {
       ServiceKey key = ds.service().key();
       ObjectRef vs = ds.virtualService();
@@ -107,6 +110,7 @@ public final class Planner {
                     + " exists but was not created by this agent: held by something else"));
         continue;
       }
+      inPlace.add(key);
       if (!sameService(present, ds.service())) {
         steps.add(new Step.UpdateService(present, ds.service(), vs));
       }
@@ -153,6 +157,7 @@ public final class Planner {
         forgets.add(new Forget.Service(key, "gone from the kernel"));
       }
     }
+    return inPlace;
   }
 
   /** Returns the VirtualServices whose director VIP is held by something else. */
