@@ -10,6 +10,7 @@ import dev.lvs.agent.ipvs.ServiceEntry;
 import dev.lvs.agent.ipvs.ServiceKey;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /** An {@link IpvsClient} that opens the real one on first use, and retries opening on failure. */
 final class LazyIpvsClient implements IpvsClient {
@@ -39,6 +40,11 @@ final class LazyIpvsClient implements IpvsClient {
   @Override
   public List<ServiceEntry> listServices() throws IOException {
     return get().listServices();
+  }
+
+  @Override
+  public Optional<IpvsService> getService(ServiceKey key) throws IOException {
+    return get().getService(key);
   }
 
   @Override

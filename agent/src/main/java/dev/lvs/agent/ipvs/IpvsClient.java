@@ -2,6 +2,7 @@ package dev.lvs.agent.ipvs;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The kernel's IPVS table, one network namespace's worth. Implemented over generic netlink by
@@ -15,6 +16,13 @@ public interface IpvsClient extends AutoCloseable {
   IpvsInfo info() throws IOException;
 
   List<ServiceEntry> listServices() throws IOException;
+
+  /**
+   * One service, asked for by its key (GET_SERVICE without NLM_F_DUMP): empty when the kernel has
+   * none (ESRCH). Unlike a dump, which resumes by index and may skip a service when another IPVS
+   * user deletes one meanwhile, this answer is exact.
+   */
+  Optional<IpvsService> getService(ServiceKey key) throws IOException;
 
   void addService(IpvsService service) throws IOException;
 

@@ -22,6 +22,9 @@ public record DesiredAddress(
   public static final String DIRECTOR_VIP = "director VIP";
   public static final String REAL_SERVER_VIP = "real-server VIP";
 
+  /** The interface real-server VIPs go on. */
+  public static final String LOOPBACK = "lo";
+
   public DesiredAddress {
     wantedBy = Collections.unmodifiableSet(new TreeSet<>(wantedBy));
   }

@@ -37,7 +37,7 @@ import java.util.TreeSet;
 final class DesiredStateCalculator {
   static final String LABEL_SUFFIX = ":lvs";
   static final int IFNAMSIZ_LABEL = 15;
-  static final String LOOPBACK = "lo";
+  static final String LOOPBACK = DesiredAddress.LOOPBACK;
   static final String INTERNAL_IP = "InternalIP";
 
   private final Map<String, Node> nodesByName = new HashMap<>();

@@ -9,4 +9,9 @@ public record DesiredSysctl(String path, String value, Set<ObjectRef> wantedBy, 
   public DesiredSysctl {
     wantedBy = Collections.unmodifiableSet(new TreeSet<>(wantedBy));
   }
+
+  /** Whether the kernel's {@code current} value needs no change (see {@link ArpSysctls}). */
+  public boolean satisfiedBy(String current) {
+    return ArpSysctls.satisfies(path, value, current);
+  }
 }

@@ -1,9 +1,9 @@
 package dev.lvs.agent.sync;
 
 import dev.lvs.agent.ipvs.IpvsClient;
-import dev.lvs.agent.ipvs.ServiceKey;
 import dev.lvs.agent.link.AddressClient;
 import dev.lvs.agent.netlink.NetlinkException;
+import dev.lvs.agent.state.ArpSysctls;
 import dev.lvs.agent.state.OwnedAddress;
 import dev.lvs.agent.state.OwnedSysctl;
 import dev.lvs.agent.state.Ownership;
@@ -11,18 +11,18 @@ import dev.lvs.agent.sync.ApplyResult.StepFailure;
 import dev.lvs.agent.sysctl.Sysctls;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Executes a {@link Plan} against the kernel interfaces, one step at a time, logging one line per
  * change. A failing step is logged with the object it concerns and recorded; the rest of the plan
- * goes on. Ownership is taken only for what was actually created, and dropped only for what was
- * actually removed (or was already gone).
+ * goes on, except the steps that need it ({@link Dependencies}): those are skipped, recorded as
+ * failed with the prerequisite named, and count as failed for their own dependents. Ownership is
+ * taken only for what was actually created, and dropped only for what was actually removed (or was
+ * already gone).
  */
 public final class Applier {
   private static final Logger log = LoggerFactory.getLogger(Applier.class);
@@ -46,35 +46,68 @@ public final class Applier {
     }
     List<Step> applied = new ArrayList<>();
     List<StepFailure> failures = new ArrayList<>();
-    Set<ServiceKey> failedServices = new HashSet<>();
-    for (Step step : plan.steps()) {
-      if (step instanceof Step.AddDestination d && failedServices.contains(d.service())) {
-        failures.add(new StepFailure(step, "skipped: its service could not be created"));
+    List<Step> steps = plan.steps();
+    List<List<Dependencies.Clause>> prerequisites = Dependencies.of(steps, plan.servicesInPlace());
+    boolean[] done = new boolean[steps.size()]; // succeeded, or found in place (EEXIST, ours)
+    for (int i = 0; i < steps.size(); i++) {
+      Step step = steps.get(i);
+      Optional<String> unmet = unmet(prerequisites.get(i), done);
+      if (unmet.isPresent()) {
+        log.warn("failed: {}: {}", step.describe(), unmet.get());
+        failures.add(new StepFailure(step, unmet.get()));
         continue;
       }
       try {
         String note = execute(step, owned);
         log.info(note == null ? step.describe() : step.describe() + "; " + note);
         applied.add(step);
+        done[i] = true;
       } catch (IOException | RuntimeException e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        if (e instanceof NetlinkException ne && ne.isExists()) {
+        boolean exists = e instanceof NetlinkException ne && ne.isExists();
+        if (exists && owns(owned, step)) {
+          message += ": already in the kernel though the read did not list it: kept as ours";
+          done[i] = true; // there, so what needs it may go on; the next sync re-reads
+        } else if (exists) {
           message += ": created by something else meanwhile, left alone";
         }
         log.warn("failed: {}: {}", step.describe(), message);
         failures.add(new StepFailure(step, message));
-        if (step instanceof Step.AddService s) {
-          failedServices.add(s.service().key());
-        }
       }
     }
     return new ApplyResult(applied, failures, owned);
+  }
+
+  /** The message of the first clause none of whose steps is done, if any. */
+  private static Optional<String> unmet(List<Dependencies.Clause> clauses, boolean[] done) {
+    for (Dependencies.Clause c : clauses) {
+      if (c.anyOf().stream().noneMatch(j -> done[j])) {
+        return Optional.of(c.unmet());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether an add refused with EEXIST is of something the record says is ours: a read that missed
+   * it (a racing dump), not something else's. The record is kept as it is.
+   */
+  private static boolean owns(Ownership owned, Step step) {
+    if (step instanceof Step.AddService s) {
+      return owned.ownsService(s.service().key());
+    }
+    if (step instanceof Step.AddDestination d) {
+      return owned.destinations(d.service()).contains(d.destination().key());
+    }
+    return false;
   }
 
   /** Runs one step and updates {@code owned}; returns a note for the log line, or null. */
   private String execute(Step step, Ownership owned) throws IOException {
     if (step instanceof Step.AddService s) {
       ipvs.addService(s.service());
+      // A new service has no destinations: what the record held for an earlier one is gone.
+      owned.removeService(s.service().key());
       owned.addService(s.service().key());
       return null;
     }
@@ -148,6 +181,9 @@ public final class Applier {
             "no kernel parameter /proc/sys/"
                 + s.path()
                 + (s.path().startsWith("net/ipv4/vs/") ? " (is the ip_vs module loaded?)" : ""));
+      }
+      if (ArpSysctls.satisfies(s.path(), s.value(), before.get())) {
+        return "already " + before.get() + ", which is as strict: left as it is";
       }
       sysctls.write(s.path(), s.value());
       String original = owned.sysctl(s.path()).map(OwnedSysctl::original).orElse(before.get());

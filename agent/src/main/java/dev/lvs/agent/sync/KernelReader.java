@@ -20,13 +20,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads what the agent needs from the kernel: links and addresses always; the IPVS table only when
  * the node wants or owns IPVS services (so real servers never need the ip_vs module); destinations
- * only of owned services; the sysctls desired or owned.
+ * only of owned services; the sysctls desired or owned. An owned service missing from the dump is
+ * asked for by key before it is taken as gone.
  */
 public final class KernelReader {
+  private static final Logger log = LoggerFactory.getLogger(KernelReader.class);
+
   private final IpvsClient ipvs;
   private final AddressClient addresses;
   private final dev.lvs.agent.sysctl.Sysctls sysctls;
@@ -51,6 +56,7 @@ public final class KernelReader {
       for (ServiceEntry e : ipvs.listServices()) {
         services.put(e.service().key(), e.service());
       }
+      confirmAbsence(owned, services);
       for (ServiceKey key : owned.services()) {
         if (!services.containsKey(key)) {
           continue;
@@ -70,6 +76,26 @@ public final class KernelReader {
     }
     return new ActualState(
         services, destinations, interfaces.links(), interfaces.addresses(), values);
+  }
+
+  /**
+   * A service dump is not a snapshot: the kernel resumes it by index after dropping its mutex and
+   * never flags it NLM_F_DUMP_INTR, so another IPVS user deleting a service meanwhile can make it
+   * skip one of ours. Before the planner forgets or re-creates an owned service missing from the
+   * dump, ask for it by key.
+   */
+  private void confirmAbsence(Ownership owned, Map<ServiceKey, IpvsService> services)
+      throws IOException {
+    for (ServiceKey key : owned.services()) {
+      if (services.containsKey(key)) {
+        continue;
+      }
+      Optional<IpvsService> got = ipvs.getService(key);
+      if (got.isPresent()) {
+        log.info("ipvs: owned service {} was missing from the dump but is there", key);
+        services.put(key, got.get());
+      }
+    }
   }
 
   /** Whether the IPVS table is read: only when the node wants or owns IPVS services. */

@@ -53,9 +53,10 @@ public final class Planner {
     List<Problem> problems = new ArrayList<>();
     Set<ObjectRef> vipHeldElsewhere =
         diffAddresses(desired, actual, ownership, steps, forgets, problems);
-    diffServices(desired, actual, ownership, vipHeldElsewhere, steps, forgets, problems);
+    Set<ServiceKey> inPlace =
+        diffServices(desired, actual, ownership, vipHeldElsewhere, steps, forgets, problems);
     diffSysctls(desired, actual, ownership, steps, forgets);
-    return new Plan(steps, forgets, problems);
+    return new Plan(steps, forgets, problems, inPlace);
   }
 
   /** Whether a kernel address is provably the agent's. */
@@ -66,7 +67,8 @@ public final class Planner {
     return address.isIpv6() || (address.label() != null && address.label().endsWith(LABEL_SUFFIX));
   }
 
-  private static void diffServices(
+  /** Returns the owned, desired services already in the kernel. */
+  private static Set<ServiceKey> diffServices(
       DesiredState desired,
       ActualState actual,
       Ownership ownership,
@@ -74,6 +76,7 @@ public final class Planner {
       List<Step> steps,
       List<Forget> forgets,
       List<Problem> problems) {
+    Set<ServiceKey> inPlace = new HashSet<>();
     for (DesiredService ds : desired.services().values()) {
       ServiceKey key = ds.service().key();
       ObjectRef vs = ds.virtualService();
@@ -90,10 +93,9 @@ public final class Planner {
         continue;
       }
       if (present == null) {
+        // Re-creating an owned service drops its old destinations from the record when it
+        // succeeds (Applier), not before: if it already exists after all, they are still ours.
         steps.add(new Step.AddService(ds.service(), vs, owned ? "missing from the kernel" : null));
-        for (DestinationKey d : ownership.destinations(key)) {
-          forgets.add(new Forget.Destination(key, d, "its service is gone from the kernel"));
-        }
         for (DesiredDestination dd : ds.destinations().values()) {
           steps.add(new Step.AddDestination(key, dd.destination(), vs, dd.source()));
         }
@@ -108,6 +110,7 @@ public final class Planner {
                     + " exists but was not created by this agent: held by something else"));
         continue;
       }
+      inPlace.add(key);
       if (!sameService(present, ds.service())) {
         steps.add(new Step.UpdateService(present, ds.service(), vs));
       }
@@ -154,6 +157,7 @@ public final class Planner {
         forgets.add(new Forget.Service(key, "gone from the kernel"));
       }
     }
+    return inPlace;
   }
 
   /** Returns the VirtualServices whose director VIP is held by something else. */
@@ -167,6 +171,7 @@ public final class Planner {
     Set<ObjectRef> heldElsewhere = new HashSet<>();
     Set<OwnedAddress.Key> wanted = new HashSet<>();
     Set<OwnedAddress.Key> forgotten = new HashSet<>();
+    ForeignServices foreignServices = new ForeignServices(desired, actual, ownership);
     Map<InetAddress, List<IfAddress>> byAddress = new HashMap<>(); // not a scan per VIP
     for (IfAddress a : actual.addresses()) {
       byAddress.computeIfAbsent(a.address(), k -> new ArrayList<>()).add(a);
@@ -194,6 +199,7 @@ public final class Planner {
           sameAddress.stream().filter(a -> a.linkIndex() == index).findFirst();
       Optional<IfAddress> foreign =
           sameAddress.stream().filter(a -> !owns(ownership, a)).findFirst();
+      Optional<ServiceKey> foreignService = foreignServices.blocking(da);
       if (onLink.isPresent() && owns(ownership, onLink.get())) {
         IfAddress have = onLink.get();
         if (have.prefixLength() != want.prefixLength()
@@ -224,6 +230,21 @@ public final class Planner {
             ownership.address(new OwnedAddress.Key(f.linkIndex(), f.address()));
         if (stale.isPresent() && forgotten.add(stale.get().key())) {
           forgets.add(new Forget.Address(stale.get(), "no longer carries the :lvs label"));
+        }
+      } else if (foreignService.isPresent()) {
+        ServiceKey service = foreignService.get();
+        for (ObjectRef vs : da.wantedBy()) {
+          problems.add(
+              Problem.conflict(
+                  vs,
+                  "VIP "
+                      + da.address().getHostAddress()
+                      + " not added to "
+                      + da.interfaceName()
+                      + ": its IPVS service "
+                      + service
+                      + " exists and is not ours (held by something else, e.g. a keepalived"
+                      + " backup); this node would answer ARP for it too"));
         }
       } else {
         steps.add(new Step.AddAddress(want, da.interfaceName(), da.wantedBy(), da.role()));
@@ -258,8 +279,8 @@ public final class Planner {
       List<Forget> forgets) {
     for (DesiredSysctl ds : desired.sysctls().values()) {
       Optional<String> current = actual.sysctls().getOrDefault(ds.path(), Optional.empty());
-      if (current.isPresent() && current.get().equals(ds.value())) {
-        continue;
+      if (ds.satisfiedBy(current.orElse(null))) {
+        continue; // equal, or stricter: never lowered
       }
       steps.add(
           new Step.SetSysctl(ds.path(), ds.value(), current.orElse(null), ds.wantedBy(), ds.why()));

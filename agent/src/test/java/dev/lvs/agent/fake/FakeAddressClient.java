@@ -16,6 +16,7 @@ public final class FakeAddressClient implements AddressClient {
   private final List<IfAddress> addresses = new ArrayList<>();
   private final List<String> calls = new ArrayList<>();
   private Predicate<IfAddress> failing = a -> false;
+  private Predicate<IfAddress> failingDeletes = a -> false;
 
   public FakeAddressClient() {
     links.add(new Link(1, "lo", Link.IFF_UP | Link.IFF_LOOPBACK, 65536));
@@ -39,6 +40,11 @@ public final class FakeAddressClient implements AddressClient {
 
   public void failWhen(Predicate<IfAddress> p) {
     failing = p;
+  }
+
+  /** Makes deletes of matching addresses fail with EPERM. */
+  public void failDeletesWhen(Predicate<IfAddress> p) {
+    failingDeletes = p;
   }
 
   /** An address put there by someone else (an administrator, keepalived). */
@@ -82,6 +88,9 @@ public final class FakeAddressClient implements AddressClient {
   @Override
   public void deleteAddress(IfAddress a) throws IOException {
     calls.add("delete " + a.address().getHostAddress() + " " + a.linkIndex());
+    if (failingDeletes.test(a)) {
+      throw new NetlinkException("RTM_DELADDR", NetlinkException.EPERM, "injected");
+    }
     boolean removed =
         addresses.removeIf(x -> x.linkIndex() == a.linkIndex() && x.address().equals(a.address()));
     if (!removed) {

@@ -13,9 +13,12 @@ import dev.lvs.agent.ipvs.ServiceKey;
 import dev.lvs.agent.netlink.NetlinkException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /** An in-memory IPVS table with the kernel's errno behaviour, and a log of mutating calls. */
@@ -26,6 +29,7 @@ public final class FakeIpvsClient implements IpvsClient {
   private final List<String> calls = new ArrayList<>();
   private Predicate<String> failing = c -> false;
   private IpvsTimeouts timeouts = new IpvsTimeouts(900, 120, 300);
+  private final Set<ServiceKey> omitOnce = new HashSet<>();
 
   /** Mutating calls, e.g. {@code addDestination TCP 10.0.0.1:80 10.0.0.7}. */
   public List<String> calls() {
@@ -35,6 +39,14 @@ public final class FakeIpvsClient implements IpvsClient {
   /** Makes mutating calls whose description matches fail with EINVAL. */
   public void failWhen(Predicate<String> callMatches) {
     this.failing = callMatches;
+  }
+
+  /**
+   * Leaves {@code key} out of the next service dump only, as a real dump may when another IPVS user
+   * deletes a service while it runs (the kernel resumes dumps by index).
+   */
+  public void omitFromNextDump(ServiceKey key) {
+    omitOnce.add(key);
   }
 
   /** {@code ipvsadm -C}. */
@@ -65,7 +77,18 @@ public final class FakeIpvsClient implements IpvsClient {
 
   @Override
   public List<ServiceEntry> listServices() {
-    return services.values().stream().map(s -> new ServiceEntry(s, IpvsStats.ZERO)).toList();
+    List<ServiceEntry> out =
+        services.values().stream()
+            .filter(s -> !omitOnce.contains(s.key()))
+            .map(s -> new ServiceEntry(s, IpvsStats.ZERO))
+            .toList();
+    omitOnce.clear();
+    return out;
+  }
+
+  @Override
+  public Optional<IpvsService> getService(ServiceKey key) {
+    return Optional.ofNullable(services.get(key));
   }
 
   @Override

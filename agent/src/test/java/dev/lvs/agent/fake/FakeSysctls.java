@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** In-memory /proc/sys with kernel defaults for the parameters the agent touches. */
 public final class FakeSysctls implements Sysctls {
   private final Map<String, String> values = new HashMap<>();
+  private Predicate<String> failing = p -> false;
 
   public FakeSysctls() {
     for (String iface : new String[] {"all", "default", "lo", "eth0"}) {
@@ -21,6 +23,11 @@ public final class FakeSysctls implements Sysctls {
 
   public Map<String, String> values() {
     return values;
+  }
+
+  /** Makes writes of matching paths fail, as a read-only /proc/sys or an LSM denial does. */
+  public void failWritesWhen(Predicate<String> pathMatches) {
+    failing = pathMatches;
   }
 
   public String get(String path) {
@@ -36,6 +43,9 @@ public final class FakeSysctls implements Sysctls {
   public void write(String path, String value) throws IOException {
     if (!values.containsKey(path)) {
       throw new IOException("no such sysctl " + path);
+    }
+    if (failing.test(path)) {
+      throw new IOException("/proc/sys/" + path + ": Read-only file system (EROFS, injected)");
     }
     values.put(path, value);
   }

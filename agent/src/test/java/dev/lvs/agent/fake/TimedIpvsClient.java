@@ -11,6 +11,7 @@ import dev.lvs.agent.ipvs.ServiceKey;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -36,9 +37,9 @@ public final class TimedIpvsClient implements IpvsClient {
     return counts.getOrDefault(method, 0);
   }
 
-  /** Listing calls (services and destinations) since the last reset. */
+  /** Reading calls (service dumps and GETs, destination dumps) since the last reset. */
   public int lists() {
-    return count("listServices") + count("listDestinations");
+    return count("listServices") + count("getService") + count("listDestinations");
   }
 
   /** Nanoseconds spent inside the delegate since the last reset. */
@@ -85,6 +86,12 @@ public final class TimedIpvsClient implements IpvsClient {
   public List<ServiceEntry> listServices() throws IOException {
     listing();
     return timed("listServices", delegate::listServices);
+  }
+
+  @Override
+  public Optional<IpvsService> getService(ServiceKey key) throws IOException {
+    listing();
+    return timed("getService", () -> delegate.getService(key));
   }
 
   @Override

@@ -151,6 +151,13 @@ public final class IpvsCodec {
     return request(familyId, IPVS_CMD_GET_SERVICE);
   }
 
+  /** GET_SERVICE of one service (sent without NLM_F_DUMP): the identity only. */
+  public static MessageBuilder getService(int familyId, ServiceKey key) {
+    MessageBuilder b = request(familyId, IPVS_CMD_GET_SERVICE);
+    putServiceKey(b, key);
+    return b;
+  }
+
   public static MessageBuilder getDestinations(int familyId, ServiceKey key) {
     MessageBuilder b = request(familyId, IPVS_CMD_GET_DEST);
     putServiceKey(b, key);

@@ -8,6 +8,7 @@ import dev.lvs.agent.ipvs.IpvsService;
 import dev.lvs.agent.ipvs.IpvsTimeouts;
 import dev.lvs.agent.ipvs.ServiceEntry;
 import dev.lvs.agent.ipvs.ServiceKey;
+import dev.lvs.agent.netlink.NetlinkException;
 import dev.lvs.agent.netlink.NetlinkProtocolException;
 import dev.lvs.agent.netlink.NetlinkSocket;
 import dev.lvs.agent.netlink.NetlinkTransport;
@@ -18,6 +19,7 @@ import dev.lvs.agent.netlink.wire.NetlinkMessage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@link IpvsClient} over generic netlink. The IPVS family id is dynamic and resolved once, when
@@ -90,6 +92,25 @@ public final class NetlinkIpvsClient implements IpvsClient {
       out.add(IpvsCodec.decodeService(m));
     }
     return out;
+  }
+
+  /**
+   * GET_SERVICE without NLM_F_DUMP: the kernel (ip_vs_genl_get_cmd) looks the key up under its
+   * mutex and answers one NEW_SERVICE message, or ESRCH when there is no such service.
+   */
+  @Override
+  public Optional<IpvsService> getService(ServiceKey key) throws IOException {
+    String op = op(IpvsConstants.IPVS_CMD_GET_SERVICE, key);
+    List<NetlinkMessage> replies;
+    try {
+      replies = channel.execute(IpvsCodec.getService(family.id(), key), op);
+    } catch (NetlinkException e) {
+      if (e.isNotFound()) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    return Optional.of(IpvsCodec.decodeService(single(replies, op)).service());
   }
 
   @Override
