@@ -15,10 +15,12 @@ public record RunOptions(
     Duration resyncPeriod,
     Duration minSyncInterval,
     Optional<Integer> expireNodestConn,
+    Optional<Integer> expireQuiescentTemplate,
     Optional<Integer> connReuseMode,
     int metricsPort) {
 
   public AgentSettings settings() {
-    return new AgentSettings(directorInterface, expireNodestConn, connReuseMode);
+    return new AgentSettings(
+        directorInterface, expireNodestConn, expireQuiescentTemplate, connReuseMode);
   }
 }

@@ -321,6 +321,15 @@ final class DesiredStateCalculator {
                     ref,
                     "expire connections to removed destinations"));
     settings
+        .expireQuiescentTemplate()
+        .ifPresent(
+            v ->
+                wantSysctl(
+                    SysctlPaths.EXPIRE_QUIESCENT_TEMPLATE,
+                    String.valueOf(v),
+                    ref,
+                    "move persistent clients off weight-0 destinations"));
+    settings
         .connReuseMode()
         .ifPresent(
             v ->
