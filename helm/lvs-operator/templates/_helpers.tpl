@@ -130,6 +130,7 @@ The agent's arguments after the operator's own "run --node-name ... --state-dir 
 {{- with $a.resyncPeriod }}{{ $args = append $args (printf "--resync-period=%s" .) }}{{ end }}
 {{- with $a.minSyncInterval }}{{ $args = append $args (printf "--min-sync-interval=%s" .) }}{{ end }}
 {{- if not (kindIs "invalid" $a.expireNodestConn) }}{{ $args = append $args (printf "--expire-nodest-conn=%v" $a.expireNodestConn) }}{{ end }}
+{{- if not (kindIs "invalid" $a.expireQuiescentTemplate) }}{{ $args = append $args (printf "--expire-quiescent-template=%v" $a.expireQuiescentTemplate) }}{{ end }}
 {{- if not (kindIs "invalid" $a.connReuseMode) }}{{ $args = append $args (printf "--conn-reuse-mode=%v" $a.connReuseMode) }}{{ end }}
 {{- with $a.directorInterface }}{{ $args = append $args (printf "--director-interface=%s" .) }}{{ end }}
 {{- range $a.extraArgs }}{{ $args = append $args . }}{{ end }}

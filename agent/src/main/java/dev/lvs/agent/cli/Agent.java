@@ -7,6 +7,7 @@ import dev.lvs.agent.report.IpvsMetrics;
 import dev.lvs.agent.report.KubernetesStatusReporter;
 import dev.lvs.agent.report.LogReporter;
 import dev.lvs.agent.report.Reporter;
+import dev.lvs.agent.report.SyncHealth;
 import dev.lvs.agent.report.SyncMetrics;
 import dev.lvs.agent.source.KubernetesSource;
 import dev.lvs.agent.source.ManifestSource;
@@ -96,15 +97,27 @@ public final class Agent {
   public static int runForever(RunOptions o) throws IOException {
     Resources r = Resources.open(o);
     Syncer syncer = r.syncer(o);
+    SyncHealth health = new SyncHealth(Clock.systemUTC(), o.resyncPeriod());
     SyncRunner runner =
         new SyncRunner(
-            (SyncRunner.ResyncAwareAction) syncer::sync, o.minSyncInterval(), o.resyncPeriod());
+            (SyncRunner.ResyncAwareAction)
+                full -> {
+                  health.syncStarted();
+                  try {
+                    syncer.sync(full);
+                  } finally {
+                    health.syncFinished();
+                  }
+                },
+            o.minSyncInterval(),
+            o.resyncPeriod());
     AgentHttpServer http = null;
     if (o.metricsPort() > 0) {
       http =
           AgentHttpServer.start(
               o.metricsPort(),
               syncer::isReady,
+              health::problem,
               r.metrics,
               new IpvsMetrics(r.ipvs, r.store::current, r.kernelLock));
     }

@@ -1,5 +1,6 @@
 package dev.lvs.agent.cli;
 
+import dev.lvs.agent.state.AgentSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -55,6 +56,9 @@ public final class CliArgs {
         --min-sync-interval DURATION
                                   minimum time between two syncs (default: 1s)
         --expire-nodest-conn 0|1  net.ipv4.vs.expire_nodest_conn on directors (default: 1)
+        --expire-quiescent-template 0|1
+                                  net.ipv4.vs.expire_quiescent_template on directors: 1 moves
+                                  persistent clients off a weight-0 real server (default: 1)
         --conn-reuse-mode N       net.ipv4.vs.conn_reuse_mode on directors (default: unchanged)
         --metrics-port PORT       /healthz, /readyz, /metrics port; 0 disables (default: 9100)
         --shutdown-timeout DURATION
@@ -89,6 +93,7 @@ public final class CliArgs {
           "--resync-period",
           "--min-sync-interval",
           "--expire-nodest-conn",
+          "--expire-quiescent-template",
           "--conn-reuse-mode",
           "--metrics-port",
           "--shutdown-timeout");
@@ -123,14 +128,14 @@ public final class CliArgs {
     if (node == null || node.isBlank()) {
       throw new UsageException("run: --node-name is required (or set NODE_NAME)");
     }
-    Optional<Integer> expire = Optional.of(1);
-    if (opts.containsKey("--expire-nodest-conn")) {
-      int v = integer(opts, "--expire-nodest-conn");
-      if (v != 0 && v != 1) {
-        throw new UsageException("run: --expire-nodest-conn must be 0 or 1, not " + v);
-      }
-      expire = Optional.of(v);
-    }
+    Optional<Integer> expire =
+        Optional.of(bool01(opts, "--expire-nodest-conn", AgentSettings.DEFAULT_EXPIRE_NODEST_CONN));
+    Optional<Integer> expireTemplate =
+        Optional.of(
+            bool01(
+                opts,
+                "--expire-quiescent-template",
+                AgentSettings.DEFAULT_EXPIRE_QUIESCENT_TEMPLATE));
     Optional<Integer> reuse = Optional.empty();
     if (opts.containsKey("--conn-reuse-mode")) {
       int v = integer(opts, "--conn-reuse-mode");
@@ -164,6 +169,7 @@ public final class CliArgs {
             duration(opts, "--resync-period", DEFAULT_RESYNC),
             duration(opts, "--min-sync-interval", DEFAULT_MIN_SYNC_INTERVAL),
             expire,
+            expireTemplate,
             reuse,
             port,
             shutdownTimeout));
@@ -215,6 +221,19 @@ public final class CliArgs {
       }
     }
     return false;
+  }
+
+  /** A 0-or-1 flag's value, or {@code fallback} when it is not given. */
+  private static int bool01(Map<String, String> opts, String name, int fallback)
+      throws UsageException {
+    if (!opts.containsKey(name)) {
+      return fallback;
+    }
+    int v = integer(opts, name);
+    if (v != 0 && v != 1) {
+      throw new UsageException("run: " + name + " must be 0 or 1, not " + v);
+    }
+    return v;
   }
 
   private static int integer(Map<String, String> opts, String name) throws UsageException {

@@ -15,11 +15,13 @@ public record RunOptions(
     Duration resyncPeriod,
     Duration minSyncInterval,
     Optional<Integer> expireNodestConn,
+    Optional<Integer> expireQuiescentTemplate,
     Optional<Integer> connReuseMode,
     int metricsPort,
     Duration shutdownTimeout) {
 
   public AgentSettings settings() {
-    return new AgentSettings(directorInterface, expireNodestConn, connReuseMode);
+    return new AgentSettings(
+        directorInterface, expireNodestConn, expireQuiescentTemplate, connReuseMode);
   }
 }

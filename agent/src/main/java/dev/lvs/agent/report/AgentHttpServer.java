@@ -6,36 +6,68 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /healthz} (the process serves), {@code /readyz} (a sync completed with every source
- * loaded) and {@code /metrics} (Prometheus text), on the JDK's built-in HTTP server.
+ * {@code /healthz} (the sync loop makes progress: {@link SyncHealth}), {@code /readyz} (a sync
+ * completed with every source loaded) and {@code /metrics} (Prometheus text), on the JDK's built-in
+ * HTTP server. A scrape reads IPVS counters under the kernel lock, which a long sync holds: scrapes
+ * run one at a time (another one gets 503 at once) on a pool with room for the probes, so the
+ * kubelet's probes never wait behind a scrape.
  */
 public final class AgentHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentHttpServer.class);
   static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-  private final HttpServer server;
+  /** One thread for a scrape, the others for probes (readiness and liveness may overlap). */
+  static final int THREADS = 3;
 
-  private AgentHttpServer(HttpServer server) {
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private AgentHttpServer(HttpServer server, ExecutorService executor) {
     this.server = server;
+    this.executor = executor;
   }
 
+  /**
+   * @param unhealthy why the agent is not healthy, or empty ({@link SyncHealth#problem})
+   */
   public static AgentHttpServer start(
-      int port, BooleanSupplier ready, SyncMetrics metrics, IpvsMetrics ipvs) throws IOException {
+      int port,
+      BooleanSupplier ready,
+      Supplier<Optional<String>> unhealthy,
+      SyncMetrics metrics,
+      IpvsMetrics ipvs)
+      throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-    server.setExecutor(
-        Executors.newSingleThreadExecutor(
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            THREADS,
             r -> {
               Thread t = new Thread(r, "lvs-http");
               t.setDaemon(true);
               return t;
-            }));
-    server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
+            });
+    server.setExecutor(executor);
+    Semaphore scrape = new Semaphore(1);
+    server.createContext(
+        "/healthz",
+        ex -> {
+          Optional<String> problem = unhealthy.get();
+          if (problem.isEmpty()) {
+            respond(ex, 200, "text/plain", "ok\n");
+          } else {
+            respond(ex, 503, "text/plain", "unhealthy: " + problem.get() + "\n");
+          }
+        });
     server.createContext(
         "/readyz",
         ex -> {
@@ -48,9 +80,13 @@ public final class AgentHttpServer implements AutoCloseable {
     server.createContext(
         "/metrics",
         ex -> {
+          if (!scrape.tryAcquire()) {
+            respond(ex, 503, "text/plain", "another scrape is running\n");
+            return;
+          }
           PrometheusText t = new PrometheusText();
-          metrics.write(t);
           try {
+            metrics.write(t);
             if (ipvs != null) {
               ipvs.write(t);
             }
@@ -58,13 +94,15 @@ public final class AgentHttpServer implements AutoCloseable {
             log.warn("metrics: reading IPVS counters failed: {}", e.getMessage());
             t.header("lvs_ipvs_scrape_error", "gauge", "1 when reading IPVS counters failed.")
                 .sample("lvs_ipvs_scrape_error", 1);
+          } finally {
+            scrape.release();
           }
           respond(ex, 200, PROMETHEUS_CONTENT_TYPE, t.toString());
         });
     server.start();
     log.info(
         "http: serving /healthz, /readyz and /metrics on port {}", server.getAddress().getPort());
-    return new AgentHttpServer(server);
+    return new AgentHttpServer(server, executor);
   }
 
   public int port() {
@@ -84,5 +122,6 @@ public final class AgentHttpServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow();
   }
 }

@@ -52,6 +52,7 @@ final class DesiredStateCalculator {
   private final Map<ObjectRef, Involvement> involvements = new TreeMap<>();
   private final Map<ObjectRef, List<String>> realServerVips = new TreeMap<>();
   private final List<Problem> problems = new ArrayList<>();
+  private final Map<ObjectRef, List<String>> realServerProblems = new HashMap<>();
   // Who wants each sysctl, gathered here and put into `sysctls` once at the end: copying a growing
   // set per VirtualService was quadratic (every director VirtualService wants expire_nodest_conn).
   private final Map<String, Set<ObjectRef>> sysctlWanters = new HashMap<>();
@@ -178,13 +179,9 @@ final class DesiredStateCalculator {
         vsProblems.add(Problem.conflict(ref, conflict));
         return;
       }
-      Optional<InetAddress> vipParsed = Ips.parse(spec.getVip());
-      if (vipParsed.isEmpty()) {
-        vsProblems.add(Problem.invalid(ref, "vip " + spec.getVip() + " is not an IP address"));
-        return;
-      }
-      if (spec.getPort() == null || spec.getPort() < 1 || spec.getPort() > 65535) {
-        vsProblems.add(Problem.invalid(ref, "port " + spec.getPort() + " is out of range"));
+      List<String> invalid = SpecChecks.virtualService(spec);
+      if (!invalid.isEmpty()) {
+        invalid.forEach(m -> vsProblems.add(Problem.invalid(ref, m)));
         return;
       }
       String forwarding = spec.getForwarding();
@@ -199,7 +196,7 @@ final class DesiredStateCalculator {
                     + " is"));
         return;
       }
-      InetAddress vip = vipParsed.get();
+      InetAddress vip = Ips.parse(spec.getVip()).orElseThrow(); // checked above
       if (director) {
         computeDirector(vs, vip, selected, generations, quiesced, vsProblems);
       } else {
@@ -230,15 +227,15 @@ final class DesiredStateCalculator {
     VirtualServiceSpec spec = vs.getSpec();
     int port = spec.getPort();
     ServiceKey key = ServiceKey.of(protocolNumber(protocolOf(spec)), vip, port);
-    Optional<IpvsService> service = ipvsService(key, spec, ref, vsProblems);
-    if (service.isEmpty()) {
-      return;
-    }
+    IpvsService service = ipvsService(key, spec);
     Map<DestinationKey, DesiredDestination> destinations = new LinkedHashMap<>();
     List<InetAddress> ownAddresses = internalIps(thisNode);
     for (RealServer rs : selected) {
       ObjectRef rsRef = ObjectRef.of(rs);
       RealServerSpec rsSpec = rs.getSpec();
+      if (!valid(ref, rs, vsProblems)) {
+        continue;
+      }
       Optional<InetAddress> address = realServerAddress(ref, rs, vip, vsProblems);
       if (address.isEmpty()) {
         continue;
@@ -299,7 +296,7 @@ final class DesiredStateCalculator {
               0);
       destinations.put(self.key(), new DesiredDestination(self, null, true));
     }
-    services.put(key, new DesiredService(service.get(), ref, destinations));
+    services.put(key, new DesiredService(service, ref, destinations));
 
     Optional<String> iface = directorInterface(vip);
     if (iface.isEmpty()) {
@@ -324,6 +321,15 @@ final class DesiredStateCalculator {
                     ref,
                     "expire connections to removed destinations"));
     settings
+        .expireQuiescentTemplate()
+        .ifPresent(
+            v ->
+                wantSysctl(
+                    SysctlPaths.EXPIRE_QUIESCENT_TEMPLATE,
+                    String.valueOf(v),
+                    ref,
+                    "move persistent clients off weight-0 destinations"));
+    settings
         .connReuseMode()
         .ifPresent(
             v ->
@@ -336,7 +342,7 @@ final class DesiredStateCalculator {
     ObjectRef ref = ObjectRef.of(vs);
     boolean any = false;
     for (RealServer rs : onThisNode) {
-      if (realServerAddress(ref, rs, vip, vsProblems).isEmpty()) {
+      if (!valid(ref, rs, vsProblems) || realServerAddress(ref, rs, vip, vsProblems).isEmpty()) {
         continue;
       }
       any = true;
@@ -393,13 +399,7 @@ final class DesiredStateCalculator {
     ObjectRef rsRef = ObjectRef.of(rs);
     RealServerSpec spec = rs.getSpec();
     if (spec.getAddress() != null) {
-      Optional<InetAddress> a = Ips.parse(spec.getAddress());
-      if (a.isEmpty()) {
-        vsProblems.add(
-            Problem.invalid(
-                vs, "RealServer " + rsRef + " address " + spec.getAddress() + " is not an IP"));
-        return Optional.empty();
-      }
+      Optional<InetAddress> a = Ips.parse(spec.getAddress()); // a literal: see valid()
       if (Ips.isIpv6(a.get()) != Ips.isIpv6(vip)) {
         vsProblems.add(
             Problem.invalid(
@@ -450,41 +450,35 @@ final class DesiredStateCalculator {
     return ip;
   }
 
-  private Optional<IpvsService> ipvsService(
-      ServiceKey key, VirtualServiceSpec spec, ObjectRef ref, List<Problem> vsProblems) {
+  /** The IPVS service of a spec {@link SpecChecks} found fine. */
+  private static IpvsService ipvsService(ServiceKey key, VirtualServiceSpec spec) {
     Scheduler scheduler = spec.getScheduler() == null ? Scheduler.WLC : spec.getScheduler();
     boolean ipv6 = key.family() == ServiceKey.AF_INET6;
     int hostNetmask = ipv6 ? 128 : Ips.ipv4Mask(32);
     Persistence p = spec.getPersistence();
     if (p == null || p.getTimeoutSeconds() == null) {
-      return Optional.of(new IpvsService(key, scheduler.kernelName(), 0, 0, hostNetmask));
+      return new IpvsService(key, scheduler.kernelName(), 0, 0, hostNetmask);
     }
     int netmask = hostNetmask;
     if (p.getNetmask() != null) {
-      Optional<Integer> m = ipv6 ? Optional.empty() : Ips.ipv4Mask(p.getNetmask());
-      if (m.isEmpty()) {
-        vsProblems.add(
-            Problem.invalid(
-                ref,
-                "persistence.netmask "
-                    + p.getNetmask()
-                    + " is not a contiguous IPv4 netmask"
-                    + (ipv6 ? " (use prefixLength for an IPv6 VIP)" : "")));
-        return Optional.empty();
-      }
-      netmask = m.get();
+      netmask = Ips.ipv4Mask(p.getNetmask()).orElseThrow();
     } else if (p.getPrefixLength() != null) {
-      int prefix = p.getPrefixLength();
-      if (prefix < 0 || prefix > (ipv6 ? 128 : 32)) {
-        vsProblems.add(
-            Problem.invalid(ref, "persistence.prefixLength " + prefix + " does not fit the VIP"));
-        return Optional.empty();
-      }
-      netmask = ipv6 ? prefix : Ips.ipv4Mask(prefix);
+      netmask = ipv6 ? p.getPrefixLength() : Ips.ipv4Mask(p.getPrefixLength());
     }
-    return Optional.of(
-        new IpvsService(
-            key, scheduler.kernelName(), IpvsService.F_PERSISTENT, p.getTimeoutSeconds(), netmask));
+    return new IpvsService(
+        key, scheduler.kernelName(), IpvsService.F_PERSISTENT, p.getTimeoutSeconds(), netmask);
+  }
+
+  /**
+   * Whether the RealServer's spec can be programmed ({@link SpecChecks}); if not, its problems are
+   * recorded for the VirtualService selecting it, and it is skipped.
+   */
+  private boolean valid(ObjectRef vs, RealServer rs, List<Problem> vsProblems) {
+    ObjectRef rsRef = ObjectRef.of(rs);
+    List<String> invalid =
+        realServerProblems.computeIfAbsent(rsRef, r -> SpecChecks.realServer(rs.getSpec()));
+    invalid.forEach(m -> vsProblems.add(Problem.invalid(vs, "RealServer " + rsRef + ": " + m)));
+    return invalid.isEmpty();
   }
 
   private Optional<String> directorInterface(InetAddress vip) {

@@ -1,33 +1,25 @@
 package dev.lvs.agent.state;
 
+import dev.lvs.operator.api.IpLiterals;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** IP literals: parsed without ever asking DNS. */
 public final class Ips {
   private Ips() {}
 
-  private static final Pattern IPV4 =
-      Pattern.compile(
-          "^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$");
-
-  /** The address, or empty when {@code text} is not an IPv4 or IPv6 literal. */
+  /**
+   * The address, or empty when {@code text} is not an IPv4 or IPv6 literal (a host name, a zone,
+   * brackets, an IPv4-mapped IPv6 address: see {@link IpLiterals}). Never asks a resolver.
+   */
   public static Optional<InetAddress> parse(String text) {
-    if (text == null) {
-      return Optional.empty();
-    }
-    String s = text.trim();
-    if (!IPV4.matcher(s).matches() && !s.contains(":")) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(InetAddress.getByName(s));
-    } catch (UnknownHostException | SecurityException e) {
-      return Optional.empty();
-    }
+    return IpLiterals.tryParse(text);
+  }
+
+  /** Why {@code text} is not an IP literal ("is not an IP address (...)"), or empty. */
+  public static Optional<String> problem(String text) {
+    return IpLiterals.problem(text);
   }
 
   /** Like {@link #parse} for values known to be literals (tests, state file). */

@@ -11,6 +11,7 @@ public final class SysctlPaths {
   public static final String ARP_ANNOUNCE_VALUE = "2";
 
   public static final String EXPIRE_NODEST_CONN = "net/ipv4/vs/expire_nodest_conn";
+  public static final String EXPIRE_QUIESCENT_TEMPLATE = "net/ipv4/vs/expire_quiescent_template";
   public static final String CONN_REUSE_MODE = "net/ipv4/vs/conn_reuse_mode";
 
   public static String arpIgnore(String interfaceName) {

@@ -3,6 +3,7 @@ package dev.lvs.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lvs.agent.state.AgentSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -28,6 +29,8 @@ class CliArgsTest {
     assertThat(o.resyncPeriod()).isEqualTo(Duration.ofSeconds(30));
     assertThat(o.minSyncInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(o.expireNodestConn()).contains(1);
+    assertThat(o.expireQuiescentTemplate()).contains(1);
+    assertThat(o.settings()).isEqualTo(AgentSettings.COMMAND_LINE);
     assertThat(o.connReuseMode()).isEmpty();
     assertThat(o.metricsPort()).isEqualTo(9100);
     assertThat(o.directorInterface()).isEmpty();
@@ -52,6 +55,7 @@ class CliArgsTest {
             "--min-sync-interval=500ms",
             "--expire-nodest-conn",
             "0",
+            "--expire-quiescent-template=0",
             "--conn-reuse-mode",
             "2",
             "--metrics-port",
@@ -65,6 +69,8 @@ class CliArgsTest {
     assertThat(o.resyncPeriod()).isEqualTo(Duration.ofMinutes(2));
     assertThat(o.minSyncInterval()).isEqualTo(Duration.ofMillis(500));
     assertThat(o.expireNodestConn()).contains(0);
+    assertThat(o.expireQuiescentTemplate()).contains(0);
+    assertThat(o.settings().expireQuiescentTemplate()).contains(0);
     assertThat(o.connReuseMode()).contains(2);
     assertThat(o.metricsPort()).isZero();
     assertThat(o.shutdownTimeout()).isEqualTo(Duration.ofSeconds(3));
@@ -109,6 +115,8 @@ class CliArgsTest {
         "run --node-name a --bogus",
         "run --node-name a --resync-period soon",
         "run --node-name a --expire-nodest-conn 2",
+        "run --node-name a --expire-quiescent-template 2",
+        "run --node-name a --expire-quiescent-template -1",
         "run --node-name a --metrics-port 70000",
         "run --node-name a --once=yes",
         "run --node-name a --conn-reuse-mode x",

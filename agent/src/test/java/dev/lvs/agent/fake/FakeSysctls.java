@@ -18,6 +18,7 @@ public final class FakeSysctls implements Sysctls {
       values.put("net/ipv4/conf/" + iface + "/arp_announce", "0");
     }
     values.put("net/ipv4/vs/expire_nodest_conn", "0");
+    values.put("net/ipv4/vs/expire_quiescent_template", "0");
     values.put("net/ipv4/vs/conn_reuse_mode", "1");
   }
 

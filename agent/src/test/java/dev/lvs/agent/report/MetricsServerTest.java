@@ -13,7 +13,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class MetricsServerTest {
@@ -30,12 +35,22 @@ class MetricsServerTest {
     Ownership owned = Ownership.empty();
     owned.addService(ours);
     AtomicBoolean ready = new AtomicBoolean(false);
+    AtomicReference<Optional<String>> unhealthy = new AtomicReference<>(Optional.empty());
     HttpClient http = HttpClient.newHttpClient();
     try (AgentHttpServer server =
         AgentHttpServer.start(
-            0, ready::get, new SyncMetrics(), new IpvsMetrics(ipvs, () -> owned, new Object()))) {
+            0,
+            ready::get,
+            unhealthy::get,
+            new SyncMetrics(),
+            new IpvsMetrics(ipvs, () -> owned, new Object()))) {
       String base = "http://127.0.0.1:" + server.port();
       assertThat(get(http, base + "/healthz").statusCode()).isEqualTo(200);
+      unhealthy.set(Optional.of("no sync started or finished for 91 s"));
+      HttpResponse<String> sick = get(http, base + "/healthz");
+      assertThat(sick.statusCode()).isEqualTo(503);
+      assertThat(sick.body()).contains("no sync started or finished for 91 s");
+      unhealthy.set(Optional.empty());
       assertThat(get(http, base + "/readyz").statusCode()).isEqualTo(503);
       ready.set(true);
       assertThat(get(http, base + "/readyz").statusCode()).isEqualTo(200);
@@ -49,6 +64,52 @@ class MetricsServerTest {
           .contains("lvs_ipvs_destination_bytes_in_total{protocol=\"TCP\",vip=\"172.16.58.1\"")
           .doesNotContain("10.9.9.9");
     }
+  }
+
+  @Test
+  void probesAnswerWhileAScrapeWaitsForTheKernelLock() throws Exception {
+    // A scrape reads IPVS counters under the kernel lock, which a long sync holds for minutes: the
+    // probes must not queue behind it, or the kubelet would restart a busy agent.
+    Object kernelLock = new Object();
+    FakeIpvsClient ipvs = new FakeIpvsClient();
+    ServiceKey ours = ServiceKey.of(6, Ips.literal("172.16.58.1"), 80);
+    ipvs.addService(new IpvsService(ours, "wlc", 0, 0, -1));
+    Ownership owned = Ownership.empty();
+    owned.addService(ours); // metrics read IPVS (under the lock) only for owned services
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    try (AgentHttpServer server =
+        AgentHttpServer.start(
+            0,
+            () -> true,
+            Optional::empty,
+            new SyncMetrics(),
+            new IpvsMetrics(ipvs, () -> owned, kernelLock))) {
+      String base = "http://127.0.0.1:" + server.port();
+      CompletableFuture<HttpResponse<String>> scrape;
+      CompletableFuture<HttpResponse<String>> second;
+      synchronized (kernelLock) {
+        scrape = getAsync(http, base + "/metrics");
+        Thread.sleep(300); // the scrape is now blocked on the lock
+        second = getAsync(http, base + "/metrics");
+        assertThat(getWithin(http, base + "/healthz").statusCode()).isEqualTo(200);
+        assertThat(getWithin(http, base + "/readyz").statusCode()).isEqualTo(200);
+        // One scrape at a time: another one is turned away at once instead of taking a thread.
+        HttpResponse<String> busy = second.get(5, TimeUnit.SECONDS);
+        assertThat(busy.statusCode()).isEqualTo(503);
+      }
+      assertThat(scrape.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+  }
+
+  static CompletableFuture<HttpResponse<String>> getAsync(HttpClient http, String url) {
+    return http.sendAsync(
+        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> getWithin(HttpClient http, String url) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   static HttpResponse<String> get(HttpClient http, String url) throws Exception {

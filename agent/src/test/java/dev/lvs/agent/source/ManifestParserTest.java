@@ -122,6 +122,26 @@ class ManifestParserTest {
   }
 
   @Test
+  void anUnknownSchedulerOrProtocolIsAnErrorOfItsFileNotOfTheSync() {
+    // Enum fields are bound here: the file is reported and skipped (ManifestSource keeps its last
+    // good content), the other files keep syncing; the calculator never sees a bad name.
+    assertThatThrownBy(
+            () ->
+                parser.parse(
+                    "apiVersion: lvs.dev/v1alpha1\nkind: VirtualService\nmetadata: {name: x}\n"
+                        + "spec: {vip: 10.0.0.1, port: 80, scheduler: fancy}\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fancy");
+    assertThatThrownBy(
+            () ->
+                parser.parse(
+                    "apiVersion: lvs.dev/v1alpha1\nkind: VirtualService\nmetadata: {name: x}\n"
+                        + "spec: {vip: 10.0.0.1, port: 80, protocol: ICMP}\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ICMP");
+  }
+
+  @Test
   void jsonIsYamlToo() throws IOException {
     assertThat(
             parser.parse(

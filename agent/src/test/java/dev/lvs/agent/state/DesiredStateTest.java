@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,7 +83,14 @@ class DesiredStateTest {
 
   @Test
   void directorWantsServiceDestinationsVipAndIpvsSysctls() {
-    DesiredState d = compute("lb1", "172.16.58.2");
+    DesiredState d =
+        DesiredState.compute(
+            List.of(web()),
+            SERVERS,
+            NODES,
+            "lb1",
+            AgentSettings.COMMAND_LINE,
+            HostInterfaces.of("eth0", "172.16.58.2"));
     DesiredService s = d.services().get(WEB_KEY);
     assertThat(s.service()).isEqualTo(new IpvsService(WEB_KEY, "wlc", 0, 0, 0xffffffff));
     assertThat(s.destinations().values())
@@ -95,10 +103,26 @@ class DesiredStateTest {
     DesiredAddress vip = d.addresses().values().iterator().next();
     assertThat(vip.prefixLength()).isEqualTo(32);
     assertThat(vip.label()).isEqualTo("eth0:lvs");
-    assertThat(d.sysctls()).containsOnlyKeys(SysctlPaths.EXPIRE_NODEST_CONN);
+    assertThat(d.sysctls())
+        .containsOnlyKeys(SysctlPaths.EXPIRE_NODEST_CONN, SysctlPaths.EXPIRE_QUIESCENT_TEMPLATE);
     assertThat(d.sysctls().get(SysctlPaths.EXPIRE_NODEST_CONN).value()).isEqualTo("1");
+    // Persistent clients of a quiesced (weight 0) destination move on: their templates expire.
+    assertThat(d.sysctls().get(SysctlPaths.EXPIRE_QUIESCENT_TEMPLATE).value()).isEqualTo("1");
+    assertThat(d.sysctls().get(SysctlPaths.EXPIRE_QUIESCENT_TEMPLATE).wantedBy())
+        .containsExactly(WEB);
     assertThat(d.involvements().get(WEB).realServerGenerations())
         .isEqualTo(Map.of("rs1", 3L, "rs2", 3L));
+  }
+
+  @Test
+  void directorSysctlsFollowTheSettingsAndEmptyLeavesThemAlone() {
+    AgentSettings s =
+        new AgentSettings(Optional.empty(), Optional.empty(), Optional.of(0), Optional.empty());
+    DesiredState d =
+        DesiredState.compute(
+            List.of(web()), SERVERS, NODES, "lb1", s, HostInterfaces.of("eth0", "172.16.58.2"));
+    assertThat(d.sysctls()).containsOnlyKeys(SysctlPaths.EXPIRE_QUIESCENT_TEMPLATE);
+    assertThat(d.sysctls().get(SysctlPaths.EXPIRE_QUIESCENT_TEMPLATE).value()).isEqualTo("0");
   }
 
   @Test

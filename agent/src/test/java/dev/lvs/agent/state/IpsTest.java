@@ -16,6 +16,21 @@ class IpsTest {
   }
 
   @Test
+  void refusesWhatTheKernelCannotTakeAndNamesWhy() {
+    // Java's own parser took these: a zone (looked up as an interface), brackets, and an
+    // IPv4-mapped address silently turned into IPv4; "host:port" went to the resolver.
+    assertThat(Ips.parse("fe80::1%lo")).isEmpty();
+    assertThat(Ips.parse("[2001:db8::1]")).isEmpty();
+    assertThat(Ips.parse("::ffff:172.16.58.1")).isEmpty();
+    assertThat(Ips.parse("localhost:80")).isEmpty();
+    assertThat(Ips.problem("localhost"))
+        .contains("is not an IP address (host names are never resolved)");
+    assertThat(Ips.problem("example.invalid"))
+        .contains("is not an IP address (host names are never resolved)");
+    assertThat(Ips.problem("2001:db8::1")).isEmpty();
+  }
+
+  @Test
   void ipv4Masks() {
     assertThat(Ips.ipv4Mask(32)).isEqualTo(0xffffffff);
     assertThat(Ips.ipv4Mask(24)).isEqualTo(0xffffff00);

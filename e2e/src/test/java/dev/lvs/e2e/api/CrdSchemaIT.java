@@ -75,6 +75,8 @@ class CrdSchemaIT {
         new Case("vip three octets", vs, vsWith("vip", "172.16.58"), "spec.vip", badIp),
         new Case("vip octet > 255", vs, vsWith("vip", "300.1.1.1"), "spec.vip", badIp),
         new Case("vip hostname", vs, vsWith("vip", "web.example.com"), "spec.vip", badIp),
+        new Case("vip IPv4-mapped", vs, vsWith("vip", "'::ffff:172.16.58.1'"), "spec.vip", badIp),
+        new Case("vip with zone", vs, vsWith("vip", "'fe80::1%eth0'"), "spec.vip", badIp),
         new Case("vip with prefix", vs, vsWith("vip", "172.16.58.1/32"), "spec.vip", badIp),
         new Case("vip 0.0.0.0", vs, vsWith("vip", "0.0.0.0"), "spec.vip", "unspecified"),
         new Case("vip ::", vs, vsWith("vip", "'::'"), "spec.vip", "unspecified"),
@@ -155,6 +157,12 @@ class CrdSchemaIT {
             vs("persistence: {timeoutSeconds: 300, prefixLength: 129}\n"),
             "spec.persistence.prefixLength",
             "less than or equal to 128"),
+        new Case(
+            "persistence prefix 0 on IPv6",
+            vs,
+            vsWith("vip", "2001:db8::10") + "persistence: {timeoutSeconds: 300, prefixLength: 0}\n",
+            "spec.persistence.prefixLength",
+            "1-128 for an IPv6 VIP"),
         new Case(
             "persistence netmask on IPv6",
             vs,
@@ -239,6 +247,18 @@ class CrdSchemaIT {
             "spec.lowerThreshold",
             "below upperThreshold"),
         new Case(
+            "real server lower threshold without upper",
+            rs,
+            "address: 172.16.58.7\nlowerThreshold: 20\n",
+            "spec.lowerThreshold",
+            "below upperThreshold"),
+        new Case(
+            "real server lower threshold above upper 0",
+            rs,
+            "address: 172.16.58.7\nupperThreshold: 0\nlowerThreshold: 20\n",
+            "spec.lowerThreshold",
+            "below upperThreshold"),
+        new Case(
             "real server threshold negative",
             rs,
             "address: 172.16.58.7\nupperThreshold: -5\n",
@@ -296,6 +316,18 @@ class CrdSchemaIT {
             "real server thresholds",
             rs,
             "address: 172.16.58.8\nupperThreshold: 100\nlowerThreshold: 50\n",
+            null,
+            null),
+        new Case(
+            "real server upper threshold alone",
+            rs,
+            "address: 172.16.58.8\nupperThreshold: 100\n",
+            null,
+            null),
+        new Case(
+            "real server lower threshold 0 without upper",
+            rs,
+            "address: 172.16.58.8\nlowerThreshold: 0\n",
             null,
             null),
         new Case("real server IPv6", rs, "address: 2001:db8::7\nnodeName: worker-2\n", null, null));

@@ -155,6 +155,7 @@ class AgentDirectRoutingE2E {
       }
     }
     assertThat(probe.sysctl("director", "net/ipv4/vs/expire_nodest_conn")).isEqualTo("1");
+    assertThat(probe.sysctl("director", "net/ipv4/vs/expire_quiescent_template")).isEqualTo("1");
   }
 
   /**
@@ -419,6 +420,7 @@ class AgentDirectRoutingE2E {
     assertThat(hosts.check("director", "ip", "-o", "-4", "addr", "show", "dev", "eth0"))
         .doesNotContain(VIP + "/32");
     assertThat(probe.sysctl("director", "net/ipv4/vs/expire_nodest_conn")).isEqualTo("0");
+    assertThat(probe.sysctl("director", "net/ipv4/vs/expire_quiescent_template")).isEqualTo("0");
   }
 
   // --- the lab -----------------------------------------------------------------------------------

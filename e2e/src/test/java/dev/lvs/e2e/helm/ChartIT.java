@@ -78,6 +78,7 @@ class ChartIT {
         resyncPeriod: 1m
         minSyncInterval: 500ms
         expireNodestConn: 0
+        expireQuiescentTemplate: 0
         connReuseMode: 2
         directorInterface: bond0
         stateDir: /var/lib/lvs
@@ -228,8 +229,25 @@ class ChartIT {
         .containsEntry("agent-privileged", false)
         .containsEntry("agent-capabilities", List.of("NET_ADMIN"))
         .containsEntry("agent-metrics-port", 9100)
-        .containsEntry("agent-args", List.of("--resync-period=30s", "--expire-nodest-conn=1"))
+        .containsEntry(
+            "agent-args",
+            List.of(
+                "--resync-period=30s", "--expire-nodest-conn=1", "--expire-quiescent-template=1"))
         .containsEntry("agent-tolerations", List.of(Map.of("operator", "Exists")));
+  }
+
+  @Test
+  void nullExpireValuesPassNoFlagSoTheAgentDefaultsApply() throws IOException {
+    Map<String, Object> config =
+        operatorConfig(
+            render(
+                "lvs-operator",
+                "lvs-system",
+                "--set",
+                "agent.expireNodestConn=null",
+                "--set",
+                "agent.expireQuiescentTemplate=null"));
+    assertThat(config).containsEntry("agent-args", List.of("--resync-period=30s"));
   }
 
   @Test
@@ -263,6 +281,7 @@ class ChartIT {
                 "--resync-period=1m",
                 "--min-sync-interval=500ms",
                 "--expire-nodest-conn=0",
+                "--expire-quiescent-template=0",
                 "--conn-reuse-mode=2",
                 "--director-interface=bond0",
                 "--once"));
@@ -392,6 +411,10 @@ class ChartIT {
             "expire_nodest_conn 2",
             List.of("--set", "agent.expireNodestConn=2"),
             "agent.expireNodestConn"),
+        new Rejection(
+            "expire_quiescent_template 2",
+            List.of("--set", "agent.expireQuiescentTemplate=2"),
+            "agent.expireQuiescentTemplate"),
         new Rejection(
             "conn_reuse_mode 3", List.of("--set", "agent.connReuseMode=3"), "agent.connReuseMode"),
         new Rejection(

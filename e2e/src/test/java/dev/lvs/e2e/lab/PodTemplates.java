@@ -387,7 +387,9 @@ public final class PodTemplates {
    * network namespace and a mount namespace of its own (the caller runs it under {@code ip netns
    * exec}), with each volume bind-mounted at its mount path (a hostPath of the node is a directory
    * under {@code nodeRoot}, except the kernel's own paths), the service account token where a
-   * kubelet projects it, and the capability bounding set of its security context.
+   * kubelet projects it, and the capability bounding set of its security context. Probes (startup,
+   * readiness, liveness) are not run: the stand-in counts a running container as ready and
+   * available, and never restarts one for failing a probe.
    */
   public static String script(
       PodTemplateSpec template,

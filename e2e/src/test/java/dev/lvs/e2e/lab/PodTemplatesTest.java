@@ -3,6 +3,9 @@ package dev.lvs.e2e.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lvs.operator.agent.AgentDaemonSetRenderer;
+import dev.lvs.operator.config.AgentConfig;
+import dev.lvs.operator.config.OperatorOptions;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Node;
@@ -18,6 +21,7 @@ import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class PodTemplatesTest {
@@ -286,6 +290,23 @@ class PodTemplatesTest {
         PodTemplates.script(
             template(agentContainer(true), true), "rs1", "/n", null, Map.of(), "abc");
     assertThat(privileged).doesNotContain("setpriv").doesNotContain("serviceaccount");
+  }
+
+  @Test
+  void theOperatorsAgentTemplateRunsInTheLabWhichRunsNoProbes() throws Exception {
+    AgentConfig config = OperatorOptions.parse(new String[0], Map.of()).config().agent();
+    PodTemplateSpec t =
+        AgentDaemonSetRenderer.render(config, "lvs-system", new TreeSet<>(List.of("rs1")))
+            .getSpec()
+            .getTemplate();
+    Container c = t.getSpec().getContainers().get(0);
+    assertThat(c.getStartupProbe()).isNotNull();
+    assertThat(c.getLivenessProbe()).isNotNull();
+    String script =
+        PodTemplates.script(
+            t, "rs1", "/nodes/rs1", null, new java.util.LinkedHashMap<>(Map.of()), "abc");
+    // The stand-in is no kubelet: a running container counts as ready, nothing probes it.
+    assertThat(script).contains("'--metrics-port' '9100'").doesNotContain("readyz", "healthz");
   }
 
   @Test

@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -63,6 +65,25 @@ public final class AgentDaemonSetRenderer {
   static final String HOST_PROC_SYS_MOUNT = "/host/proc/sys";
   static final String MODULES = "/lib/modules";
 
+  /**
+   * The agent's first sync reads and programs the whole node, minutes on a big one: the startup
+   * probe (on /readyz) allows 15 minutes before liveness applies.
+   */
+  static final int STARTUP_PERIOD_SECONDS = 10;
+
+  static final int STARTUP_FAILURES = 90;
+
+  /** /healthz fails after 3 resync periods without progress; then 2 more minutes of failures. */
+  static final int LIVENESS_PERIOD_SECONDS = 20;
+
+  static final int READINESS_PERIOD_SECONDS = 10;
+
+  static final int LIVENESS_FAILURES = 6;
+  static final int PROBE_TIMEOUT_SECONDS = 5;
+
+  /** A new agent pod counts as available only after being ready this long (rolling updates). */
+  static final int MIN_READY_SECONDS = 10;
+
   private AgentDaemonSetRenderer() {}
 
   public static DaemonSet render(AgentConfig c, String namespace, SortedSet<String> nodes) {
@@ -82,6 +103,7 @@ public final class AgentDaemonSetRenderer {
             .withLabels(labels)
             .endMetadata()
             .withNewSpec()
+            .withMinReadySeconds(MIN_READY_SECONDS)
             .withNewSelector()
             .withMatchLabels(selector)
             .endSelector()
@@ -223,8 +245,26 @@ public final class AgentDaemonSetRenderer {
           .withContainerPort(c.metricsPort())
           .withProtocol("TCP")
           .endPort();
+      // The agent serves /readyz and /healthz on its --metrics-port (hostNetwork: the node's).
+      b.withStartupProbe(
+              probe("/readyz", c.metricsPort(), STARTUP_PERIOD_SECONDS, STARTUP_FAILURES))
+          .withReadinessProbe(probe("/readyz", c.metricsPort(), READINESS_PERIOD_SECONDS, 3))
+          .withLivenessProbe(
+              probe("/healthz", c.metricsPort(), LIVENESS_PERIOD_SECONDS, LIVENESS_FAILURES));
     }
     return b.build();
+  }
+
+  private static Probe probe(String path, int port, int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(new IntOrString(port))
+        .endHttpGet()
+        .withPeriodSeconds(periodSeconds)
+        .withTimeoutSeconds(PROBE_TIMEOUT_SECONDS)
+        .withFailureThreshold(failureThreshold)
+        .build();
   }
 
   private static List<VolumeMount> mounts(AgentConfig c) {

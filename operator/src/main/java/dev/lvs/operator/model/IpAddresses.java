@@ -1,7 +1,7 @@
 package dev.lvs.operator.model;
 
+import dev.lvs.operator.api.IpLiterals;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Locale;
 
 /** IP literal helpers that never resolve names. */
@@ -17,36 +17,15 @@ public final class IpAddresses {
       return null;
     }
     String a = address.trim().toLowerCase(Locale.ROOT);
-    if (!isLiteral(a)) {
-      return a;
-    }
-    try {
-      // Only literals reach here, so this never touches DNS.
-      String s = InetAddress.getByName(a).getHostAddress();
-      return s.contains(":") ? compressIpv6(s) : s;
-    } catch (UnknownHostException | IllegalArgumentException e) {
-      return a;
-    }
+    // Parsed by hand (IpLiterals): a host name or a malformed literal is never resolved.
+    return IpLiterals.tryParse(a)
+        .map(InetAddress::getHostAddress)
+        .map(s -> s.contains(":") ? compressIpv6(s) : s)
+        .orElse(a);
   }
 
   public static boolean isIpv6(String address) {
     return address != null && address.contains(":");
-  }
-
-  private static boolean isLiteral(String a) {
-    if (a.isEmpty()) {
-      return false;
-    }
-    boolean colon = a.indexOf(':') >= 0;
-    for (int i = 0; i < a.length(); i++) {
-      char c = a.charAt(i);
-      boolean ok =
-          Character.isDigit(c) || c == '.' || (colon && (c == ':' || (c >= 'a' && c <= 'f')));
-      if (!ok) {
-        return false;
-      }
-    }
-    return colon || a.chars().filter(c -> c == '.').count() == 3;
   }
 
   /** InetAddress prints IPv6 uncompressed (2001:db8:0:0:0:0:0:1); compress the longest zero run. */

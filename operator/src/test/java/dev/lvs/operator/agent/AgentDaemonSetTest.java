@@ -215,6 +215,41 @@ class AgentDaemonSetTest {
   }
 
   @Test
+  void probesUseTheMetricsPortAndGiveTheFirstSyncMinutes() throws Exception {
+    DaemonSet ds =
+        AgentDaemonSetRenderer.render(config("--agent-metrics-port=9200"), "lvs-system", set("n1"));
+    Container c = container(ds);
+    assertThat(c.getArgs()).containsSequence("--metrics-port", "9200");
+    // The first sync on a big node can take minutes: the startup probe waits for it on /readyz.
+    assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(c.getStartupProbe().getHttpGet().getPort().getIntVal()).isEqualTo(9200);
+    assertThat(c.getStartupProbe().getPeriodSeconds() * c.getStartupProbe().getFailureThreshold())
+        .isGreaterThanOrEqualTo(600);
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(c.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(9200);
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.getLivenessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(9200);
+    // /healthz fails only after 3 resync periods without progress; the kubelet adds minutes.
+    assertThat(c.getLivenessProbe().getPeriodSeconds() * c.getLivenessProbe().getFailureThreshold())
+        .isGreaterThanOrEqualTo(120);
+    assertThat(List.of(c.getStartupProbe(), c.getReadinessProbe(), c.getLivenessProbe()))
+        .allSatisfy(p -> assertThat(p.getTimeoutSeconds()).isGreaterThanOrEqualTo(5));
+    assertThat(ds.getSpec().getMinReadySeconds()).isPositive();
+  }
+
+  @Test
+  void withoutAMetricsPortThereIsNothingToProbe() throws Exception {
+    Container c =
+        container(
+            AgentDaemonSetRenderer.render(
+                config("--agent-metrics-port=0"), "lvs-system", set("n1")));
+    assertThat(c.getArgs()).doesNotContain("--metrics-port");
+    assertThat(c.getStartupProbe()).isNull();
+    assertThat(c.getReadinessProbe()).isNull();
+    assertThat(c.getLivenessProbe()).isNull();
+  }
+
+  @Test
   void noNodesGivesAValidAffinityThatMatchesNothing() throws Exception {
     DaemonSet ds = AgentDaemonSetRenderer.render(config(), "lvs-system", set());
     var term =

@@ -32,7 +32,7 @@ public class Persistence {
   @Min(0)
   @Max(128)
   @JsonPropertyDescription(
-      "The prefix length that groups clients for persistence: 0-32 for IPv4, 0-128 for IPv6."
+      "The prefix length that groups clients for persistence: 0-32 for IPv4, 1-128 for IPv6."
           + " Default: the full address length.")
   private Integer prefixLength;
 

@@ -59,7 +59,8 @@ public class RealServerSpec {
   @Min(0)
   @Max(2147483647)
   @JsonPropertyDescription(
-      "Lower connection threshold: an overloaded server gets new connections again below it.")
+      "Lower connection threshold: an overloaded server gets new connections again below it."
+          + " Needs an upperThreshold above it.")
   private Integer lowerThreshold;
 
   public String getAddress() {

@@ -68,6 +68,14 @@ final class Rules {
           + " || ip(self.vip).family() == 6 || self.persistence.prefixLength <= 32";
   static final String PREFIX_FITS_FAMILY_MSG = "prefixLength must be 0-32 for an IPv4 VIP";
 
+  /** The kernel refuses an IPv6 service whose persistence prefix is 0 (EINVAL). */
+  static final String PREFIX_IPV6_NOT_ZERO =
+      "!has(self.persistence) || !has(self.persistence.prefixLength) || !isIP(self.vip)"
+          + " || ip(self.vip).family() == 4 || self.persistence.prefixLength >= 1";
+
+  static final String PREFIX_IPV6_NOT_ZERO_MSG =
+      "prefixLength must be 1-128 for an IPv6 VIP (the kernel refuses 0)";
+
   static final String WEIGHT_NEEDS_ENABLED =
       "!has(self.weight) || (has(self.enabled) && self.enabled)";
   static final String WEIGHT_NEEDS_ENABLED_MSG =
@@ -79,10 +87,16 @@ final class Rules {
       "set address (a real server outside the cluster) or nodeName (a cluster node, whose"
           + " InternalIP is used), or both";
 
+  /**
+   * The kernel refuses a lower threshold above the upper one (ERANGE), also when the upper one is 0
+   * (no limit) or unset: a lower threshold needs an upper one above it.
+   */
   static final String THRESHOLDS_ORDERED =
-      "!has(self.lowerThreshold) || !has(self.upperThreshold) || self.upperThreshold == 0"
-          + " || self.lowerThreshold < self.upperThreshold";
+      "!has(self.lowerThreshold) || self.lowerThreshold == 0 || (has(self.upperThreshold)"
+          + " && self.lowerThreshold < self.upperThreshold)";
+
   static final String THRESHOLDS_ORDERED_MSG =
-      "lowerThreshold must be below upperThreshold (the kernel resumes a server when its"
-          + " connections fall under the lower threshold)";
+      "lowerThreshold must be below upperThreshold, which must then be set (the kernel resumes a"
+          + " server when its connections fall under the lower threshold, and refuses a lower"
+          + " threshold above the upper one)";
 }

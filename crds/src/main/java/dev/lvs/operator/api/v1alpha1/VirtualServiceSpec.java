@@ -32,6 +32,10 @@ import java.util.Objects;
     value = Rules.PREFIX_FITS_FAMILY,
     message = Rules.PREFIX_FITS_FAMILY_MSG,
     fieldPath = ".persistence.prefixLength")
+@ValidationRule(
+    value = Rules.PREFIX_IPV6_NOT_ZERO,
+    message = Rules.PREFIX_IPV6_NOT_ZERO_MSG,
+    fieldPath = ".persistence.prefixLength")
 public class VirtualServiceSpec {
 
   @Required
