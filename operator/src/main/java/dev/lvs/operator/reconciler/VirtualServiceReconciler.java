@@ -23,7 +23,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -160,7 +159,7 @@ public class VirtualServiceReconciler
             .withNamespace(vs.getMetadata().getNamespace())
             .build());
     patch.setStatus(desired);
-    PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(vs, patch, ctx);
+    StatusApply.apply(vs, patch, ctx);
     var ready = Conditions.find(desired.getConditions(), Conditions.READY).orElseThrow();
     log.info(
         "event=status-written vs={} generation={} ready={} reason={} realServers={}",
