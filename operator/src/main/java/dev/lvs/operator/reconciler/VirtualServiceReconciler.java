@@ -58,6 +58,7 @@ public class VirtualServiceReconciler
   private final DeletionGate deletionGate;
   private final EventRecorder events;
   private final Clock clock;
+  private final NodeEntryPruner pruner = new NodeEntryPruner();
 
   /**
    * The view each reconcile reads, over this controller's informers: the other VirtualServices from
@@ -123,6 +124,7 @@ public class VirtualServiceReconciler
     Instant now = clock.instant();
     ClusterView view = caches.with(vs);
     writeStatus(vs, aggregator.virtualService(vs, view, now), ctx);
+    pruner.prune(vs, view, ctx.getClient());
     return UpdateControl.noUpdate();
   }
 
@@ -134,9 +136,11 @@ public class VirtualServiceReconciler
     if (state.mayRemoveFinalizer()) {
       FinalizerRelease.release(
           events, vs, state, "their kernel state for this VirtualService may remain");
+      pruner.forget(vs);
       return DeleteControl.defaultDelete();
     }
     writeStatus(vs, aggregator.virtualService(vs, view, now), ctx);
+    pruner.prune(vs, view, ctx.getClient());
     Duration untilDeadline = Duration.between(now, state.deadline()).plusSeconds(1);
     log.info(
         "event=deletion-waiting vs={} nodes={} deadline={}",
