@@ -3,6 +3,7 @@ package dev.lvs.operator;
 import dev.lvs.operator.agent.AgentDaemonSetReconciler;
 import dev.lvs.operator.config.OperatorConfig;
 import dev.lvs.operator.events.EventRecorder;
+import dev.lvs.operator.http.Health;
 import dev.lvs.operator.http.HttpEndpoints;
 import dev.lvs.operator.reconciler.RealServerReconciler;
 import dev.lvs.operator.reconciler.VirtualServiceReconciler;
@@ -11,8 +12,11 @@ import dev.lvs.operator.status.StatusAggregator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -21,6 +25,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +42,7 @@ public final class LvsOperator implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final Runnable exitOnLostLeadership;
   private volatile boolean closing;
+  private final Health health;
   private HttpEndpoints http;
 
   /** An operator that, with {@code --exit-on-lost-leadership}, exits the JVM with status 1. */
@@ -77,14 +83,40 @@ public final class LvsOperator implements AutoCloseable {
                         false));
               }
             });
+    this.health = new Health(operator);
+    Gauge.builder("lvs.operator.informers.healthy", health, h -> h.informersHealthy() ? 1 : 0)
+        .description("1 when every informer has synced and is watching, else 0 (as /readyz)")
+        .register(registry);
     DeletionGate gate = new DeletionGate(config.deletionTimeout());
     StatusAggregator aggregator = new StatusAggregator(gate);
     EventRecorder events = new EventRecorder(client, config.identity(), clock);
-    operator.register(new VirtualServiceReconciler(aggregator, gate, events, clock));
-    operator.register(new RealServerReconciler(aggregator, gate, events, clock));
+    operator.register(
+        new VirtualServiceReconciler(aggregator, gate, events, clock),
+        o -> requeue(o, config.requeuePeriod()));
+    operator.register(
+        new RealServerReconciler(aggregator, gate, events, clock),
+        o -> requeue(o, config.requeuePeriod()));
     AgentDaemonSetReconciler agents =
         new AgentDaemonSetReconciler(config.agent(), config.namespace());
-    operator.register(agents, o -> o.withLabelSelector(agents.namespaceSelector()));
+    operator.register(
+        agents,
+        o -> requeue(o.withLabelSelector(agents.namespaceSelector()), config.requeuePeriod()));
+  }
+
+  /**
+   * Every primary is reconciled at least once per {@code period}: JOSDK's max reconciliation
+   * interval after a reconcile that asked for no reschedule, and a retry that never gives up (JOSDK
+   * schedules nothing at all once its default retry, five attempts, is exhausted: not even the
+   * rescheduleAfter that a deletion waiting for its deadline relies on), with backoff capped at
+   * {@code period}.
+   */
+  private static <P extends io.fabric8.kubernetes.api.model.HasMetadata> void requeue(
+      ControllerConfigurationOverrider<P> o, Duration period) {
+    o.withReconciliationMaxInterval(period)
+        .withRetry(
+            GenericRetry.defaultLimitedExponentialRetry()
+                .withoutMaxAttempts()
+                .setMaxInterval(period.toMillis()));
   }
 
   /**
@@ -128,10 +160,7 @@ public final class LvsOperator implements AutoCloseable {
       try {
         http =
             new HttpEndpoints(
-                config.metricsPort(),
-                registry,
-                () -> operator.getRuntimeInfo().allEventSourcesAreHealthy(),
-                () -> operator.getRuntimeInfo().isStarted());
+                config.metricsPort(), registry, Health::alive, health::informersHealthy);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot listen on port " + config.metricsPort(), e);
       }

@@ -123,4 +123,45 @@ class ChartFilesTest {
       }
     }
   }
+
+  /**
+   * The static manifest's operator: a startup probe gives the JVM time to start, then liveness is
+   * /healthz (the process works) and readiness /readyz (the informers watch), so an API server that
+   * is away does not restart the operator. The config file sets the requeue period.
+   */
+  @Test
+  void staticManifestProbesAndRequeuePeriod() throws IOException {
+    JsonNode deployment = null;
+    JsonNode configMap = null;
+    try (var parser = YAML.createParser(REPO.resolve("deploy/lvs-operator.yaml").toFile())) {
+      for (Iterator<JsonNode> it = YAML.readValues(parser, JsonNode.class); it.hasNext(); ) {
+        JsonNode doc = it.next();
+        if (doc == null || doc.isMissingNode() || doc.isNull()) {
+          continue;
+        }
+        String kind = doc.path("kind").asText();
+        String name = doc.path("metadata").path("name").asText();
+        if (kind.equals("Deployment") && name.equals("lvs-operator")) {
+          deployment = doc;
+        } else if (kind.equals("ConfigMap") && name.equals("lvs-operator")) {
+          configMap = doc;
+        }
+      }
+    }
+    assertThat(deployment).isNotNull();
+    JsonNode c = deployment.at("/spec/template/spec/containers/0");
+    assertThat(c.at("/startupProbe/httpGet/path").asText()).isEqualTo("/healthz");
+    int startupSeconds =
+        c.at("/startupProbe/periodSeconds").asInt()
+            * c.at("/startupProbe/failureThreshold").asInt();
+    assertThat(startupSeconds).as("time the JVM gets to start").isGreaterThanOrEqualTo(60);
+    assertThat(c.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/healthz");
+    assertThat(c.at("/livenessProbe/initialDelaySeconds").isMissingNode())
+        .as("the startup probe covers the start")
+        .isTrue();
+    assertThat(c.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/readyz");
+    assertThat(configMap).isNotNull();
+    Map<?, ?> config = YAML.readValue(configMap.at("/data/config.yaml").asText(), Map.class);
+    assertThat(config.get("requeue-period")).isEqualTo("5m");
+  }
 }

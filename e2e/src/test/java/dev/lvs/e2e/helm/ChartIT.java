@@ -55,6 +55,8 @@ class ChartIT {
         replicas: 1
         leaderElection: {enabled: false}
         deletionTimeout: 5m
+        requeuePeriod: 90s
+        startupProbe: {periodSeconds: 3, failureThreshold: 40}
         metrics: {port: 9090, service: {enabled: true, annotations: {a: b}}}
         serviceAccount: {create: true, name: lvs-op, annotations: {owner: team-net}}
         labels: {l: "1"}
@@ -199,7 +201,9 @@ class ChartIT {
     assertThat(pod.getHostNetwork()).isNull();
     assertThat(c.getArgs()).containsExactly("--config=/etc/lvs-operator/config.yaml");
     assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("POD_NAMESPACE"));
+    assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.getLivenessProbe().getInitialDelaySeconds()).isNull();
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(c.getImage()).isEqualTo("lvs-operator:" + appVersion());
     assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
@@ -258,6 +262,7 @@ class ChartIT {
     assertThat(config)
         .containsEntry("leader-election", false)
         .containsEntry("deletion-timeout", "5m")
+        .containsEntry("requeue-period", "90s")
         .containsEntry("metrics-port", 9090)
         .containsEntry("agent-daemonset-name", "lvs-node-agent")
         .containsEntry("agent-service-account", "lvs-node-agent")
@@ -299,6 +304,8 @@ class ChartIT {
     assertThat(c.getImage()).isEqualTo("registry.example.com/lvs/lvs-operator:1.2.3");
     assertThat(c.getArgs()).contains("--exit-on-lost-leadership=true");
     assertThat(c.getPorts().get(0).getContainerPort()).isEqualTo(9090);
+    assertThat(c.getStartupProbe().getPeriodSeconds()).isEqualTo(3);
+    assertThat(c.getStartupProbe().getFailureThreshold()).isEqualTo(40);
 
     // One replica without leader election: no Lease permissions, no PodDisruptionBudget.
     Role role = only(objects, Role.class);
@@ -601,6 +608,7 @@ class ChartIT {
       List.of(
           "namespace",
           "deletion-timeout",
+          "requeue-period",
           "metrics-port",
           "leader-election",
           "lease-name",

@@ -61,11 +61,18 @@ final class OperatorHarness implements AutoCloseable {
 
   /** Starts an operator replica in-process; flags as on the command line. */
   LvsOperator startOperator(String identity, String... flags) {
-    return startOperator(identity, null, flags);
+    return startOperator(identity, (ApiCalls) null, flags);
   }
 
   /** As {@link #startOperator(String, String...)}, with every API request recorded in calls. */
   LvsOperator startOperator(String identity, ApiCalls calls, String... flags) {
+    TestApiServer server = TestApiServer.get();
+    return startOperator(
+        identity, calls == null ? server.newClient() : server.newClient(calls), flags);
+  }
+
+  /** As {@link #startOperator(String, String...)}, with the operator's own client. */
+  LvsOperator startOperator(String identity, KubernetesClient operatorClient, String... flags) {
     List<String> args = new ArrayList<>();
     args.addAll(
         List.of(
@@ -84,12 +91,7 @@ final class OperatorHarness implements AutoCloseable {
     } catch (OperatorOptions.UsageException e) {
       throw new IllegalArgumentException(e);
     }
-    TestApiServer server = TestApiServer.get();
-    LvsOperator op =
-        new LvsOperator(
-            config,
-            calls == null ? server.newClient() : server.newClient(calls),
-            Clock.systemUTC());
+    LvsOperator op = new LvsOperator(config, operatorClient, Clock.systemUTC());
     operators.add(op);
     return op.start();
   }

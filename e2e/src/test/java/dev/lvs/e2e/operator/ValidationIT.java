@@ -164,9 +164,19 @@ class ValidationIT {
     h.awaitRsCondition("vipaddr", Conditions.DEGRADED, "True", Reasons.ADDRESS_IS_VIP);
     h.awaitRsCondition("ondirector", Conditions.DEGRADED, "True", Reasons.ON_DIRECTOR_NODE);
     assertThat(h.rs("ondirector").getStatus().getAddress()).isEqualTo("10.32.0.1");
-    awaitDegraded("rsbad", null, "RealServer ghost: spec.nodeName");
-    awaitDegraded("rsbad", null, "RealServer vipaddr: address 10.32.4.1 is the VIP");
-    awaitDegraded("rsbad", null, "RealServer ondirector is on node " + d1);
+    // The service's Degraded counts them; status.skippedRealServers names them, with the reason.
+    awaitDegraded("rsbad", Reasons.REAL_SERVERS_SKIPPED, "3 of 3 selected RealServers");
+    await()
+        .atMost(OperatorHarness.TIMEOUT)
+        .until(() -> h.vs("rsbad").getStatus().getSkippedRealServers().size() == 3);
+    assertThat(h.vs("rsbad").getStatus().getSkippedRealServers())
+        .extracting(k -> k.getName() + " " + k.getReason())
+        .containsExactly(
+            "ghost " + Reasons.REAL_SERVER_NODE_NOT_FOUND,
+            "ondirector " + Reasons.REAL_SERVER_ON_DIRECTOR,
+            "vipaddr " + Reasons.REAL_SERVER_ADDRESS_IS_VIP);
+    assertThat(h.vs("rsbad").getStatus().getSkippedRealServers().get(2).getMessage())
+        .contains("address 10.32.4.1 is the VIP");
     awaitEvent("ghost", Reasons.NODE_NOT_FOUND, "is not a node of the cluster");
     awaitEvent("vipaddr", Reasons.ADDRESS_IS_VIP, "is the VIP of VirtualService");
     awaitEvent("ondirector", Reasons.ON_DIRECTOR_NODE, "Direct Routing cannot forward");
@@ -185,6 +195,7 @@ class ValidationIT {
       h.awaitRsCondition(rs, Conditions.DEGRADED, "False", Reasons.AS_EXPECTED);
     }
     h.awaitCondition("rsbad", Conditions.DEGRADED, "False", Reasons.AS_EXPECTED);
+    assertThat(h.vs("rsbad").getStatus().getSkippedRealServers()).isEmpty();
     // The operator writes the status first, then the Event.
     await()
         .atMost(OperatorHarness.TIMEOUT)

@@ -1,8 +1,12 @@
 package dev.lvs.e2e.support;
 
+import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import java.net.URI;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,7 +15,8 @@ import java.util.function.Predicate;
 /**
  * Every request one Kubernetes client sends to the API server, as the client sends it: an
  * interceptor on its HTTP client, so a write counts even when the server finds it changes nothing
- * (a no-op server-side apply leaves the resourceVersion alone, so a watch would never see it).
+ * (a no-op server-side apply leaves the resourceVersion alone, so a watch would never see it), and
+ * the status code of every response it gets.
  */
 public final class ApiCalls implements Interceptor {
   private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
@@ -32,14 +37,31 @@ public final class ApiCalls implements Interceptor {
     }
   }
 
+  /** One response: the request's method and path, and the HTTP status code. */
+  public record Response(String method, String path, int code) {
+    @Override
+    public String toString() {
+      return code + " " + method + " " + path;
+    }
+  }
+
   private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final List<Response> responses = new CopyOnWriteArrayList<>();
 
   @Override
   public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-    String query = request.uri().getRawQuery();
-    calls.add(
-        new Call(
-            request.method(), request.uri().getRawPath() + (query == null ? "" : "?" + query)));
+    calls.add(new Call(request.method(), pathAndQuery(request.uri())));
+  }
+
+  @Override
+  public void after(
+      HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> body) {
+    responses.add(new Response(request.method(), pathAndQuery(request.uri()), response.code()));
+  }
+
+  private static String pathAndQuery(URI uri) {
+    String query = uri.getRawQuery();
+    return uri.getRawPath() + (query == null ? "" : "?" + query);
   }
 
   public List<Call> all() {
@@ -51,8 +73,14 @@ public final class ApiCalls implements Interceptor {
     return calls.stream().filter(Call::write).filter(ignore.negate()).toList();
   }
 
+  /** The responses with this status code, e.g. 409 for optimistic-lock conflicts. */
+  public List<Response> responses(int code) {
+    return responses.stream().filter(r -> r.code() == code).toList();
+  }
+
   public void clear() {
     calls.clear();
+    responses.clear();
   }
 
   /** Writes to Leases (leader election), which every replica makes. */

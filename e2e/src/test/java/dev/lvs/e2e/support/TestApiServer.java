@@ -94,6 +94,11 @@ public final class TestApiServer {
     return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml)).build();
   }
 
+  /** The client configuration of the server, from its kubeconfig. */
+  public Config config() {
+    return Config.fromKubeconfig(kubeConfigYaml);
+  }
+
   /** A client whose every request {@code calls} records. */
   public KubernetesClient newClient(ApiCalls calls) {
     return new KubernetesClientBuilder()

@@ -9,6 +9,8 @@ import java.time.Duration;
  * @param namespace where the operator runs, the agent DaemonSet lives and (by default) the Lease
  * @param agent the agent DaemonSet
  * @param deletionTimeout how long a deleted object waits for the agents to clean up
+ * @param requeuePeriod the longest time between two reconciles of an object, and between two
+ *     retries of a failing reconcile (which never stop)
  * @param metricsPort port of /metrics, /healthz and /readyz; 0 disables the endpoint, -1 picks a
  *     free port (tests)
  * @param leaderElection whether to elect a leader through a Lease (off only for single-replica
@@ -27,6 +29,7 @@ public record OperatorConfig(
     String namespace,
     AgentConfig agent,
     Duration deletionTimeout,
+    Duration requeuePeriod,
     int metricsPort,
     boolean leaderElection,
     String leaseName,

@@ -66,6 +66,12 @@ public final class OperatorOptions {
                   + " $POD_NAMESPACE, the service account's namespace, else lvs-system)"),
           new Option("deletion-timeout", false, "2m", "how long deletion waits for agents"),
           new Option(
+              "requeue-period",
+              false,
+              "5m",
+              "reconcile every object at least this often, and retry a failing reconcile at"
+                  + " least this often, forever: a lost timer never stalls a deletion"),
+          new Option(
               "metrics-port",
               false,
               "8080",
@@ -301,6 +307,7 @@ public final class OperatorOptions {
         namespace,
         agent,
         v.duration("deletion-timeout"),
+        positive("requeue-period", v.duration("requeue-period")),
         v.integer("metrics-port"),
         v.bool("leader-election"),
         v.string("lease-name"),
@@ -311,6 +318,13 @@ public final class OperatorOptions {
         v.duration("retry-period"),
         v.bool("exit-on-lost-leadership"),
         shutdownTimeout);
+  }
+
+  private static Duration positive(String name, Duration d) throws UsageException {
+    if (d.isNegative() || d.isZero()) {
+      throw new UsageException("--" + name + " must be positive, got " + d);
+    }
+    return d;
   }
 
   static Option option(String name) {

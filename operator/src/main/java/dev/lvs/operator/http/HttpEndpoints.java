@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * /metrics (Prometheus text format), /healthz (liveness: the informers are healthy) and /readyz
- * (readiness: the operator has started) on the JDK's HTTP server.
+ * /metrics (Prometheus text format), /healthz (liveness: the process works) and /readyz (readiness:
+ * started, and the informers watch; see {@link Health}) on the JDK's HTTP server.
  */
 public final class HttpEndpoints implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpEndpoints.class);
@@ -24,7 +24,7 @@ public final class HttpEndpoints implements AutoCloseable {
   private final ExecutorService executor;
 
   public HttpEndpoints(
-      int port, PrometheusMeterRegistry registry, BooleanSupplier healthy, BooleanSupplier ready)
+      int port, PrometheusMeterRegistry registry, BooleanSupplier alive, BooleanSupplier ready)
       throws IOException {
     server = HttpServer.create(new InetSocketAddress(Math.max(port, 0)), 0);
     executor = Executors.newFixedThreadPool(2, r -> new Thread(r, "http-endpoints"));
@@ -32,7 +32,7 @@ public final class HttpEndpoints implements AutoCloseable {
     server.createContext(
         "/metrics",
         ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-    server.createContext("/healthz", ex -> probe(ex, healthy));
+    server.createContext("/healthz", ex -> probe(ex, alive));
     server.createContext("/readyz", ex -> probe(ex, ready));
     server.start();
     log.info("event=http-started port={}", port());

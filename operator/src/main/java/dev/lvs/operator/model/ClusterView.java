@@ -340,6 +340,15 @@ public final class ClusterView {
         OLDEST_FIRST);
   }
 
+  /** The VirtualServices with an entry of {@code nodeName} in their status.nodes, oldest first. */
+  public List<VirtualService> reportedBy(String nodeName) {
+    return overlay(
+        virtualServices.byIndex(Indexes.VS_REPORTING_NODE, nodeName).stream(),
+        vsOverride,
+        vs -> Indexes.reportingNodes(vs).contains(nodeName),
+        OLDEST_FIRST);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   public static String id(HasMetadata r) {

@@ -50,6 +50,9 @@ public final class Indexes {
   /** VirtualService by the RealServers its agents report: {@code namespace/name}. */
   public static final String VS_REPORTED_REAL_SERVER = "lvs.dev/vs-reported-rs";
 
+  /** VirtualService by the nodes that have an entry in its status.nodes. */
+  public static final String VS_REPORTING_NODE = "lvs.dev/vs-reporting-node";
+
   /** RealServer by label: {@code namespace/key=value}, one key per label. */
   public static final String RS_LABEL = "lvs.dev/rs-label";
 
@@ -92,7 +95,9 @@ public final class Indexes {
         VS_DELETING,
         vs -> deleting(vs),
         VS_REPORTED_REAL_SERVER,
-        Indexes::reportedRealServers);
+        Indexes::reportedRealServers,
+        VS_REPORTING_NODE,
+        Indexes::reportingNodes);
   }
 
   public static Map<String, Function<RealServer, List<String>>> realServers() {
@@ -181,6 +186,13 @@ public final class Indexes {
       }
     }
     return List.copyOf(keys);
+  }
+
+  static List<String> reportingNodes(VirtualService vs) {
+    if (vs.getStatus() == null || vs.getStatus().getNodes() == null) {
+      return List.of();
+    }
+    return List.copyOf(vs.getStatus().getNodes().keySet());
   }
 
   private static List<String> deleting(HasMetadata r) {

@@ -64,11 +64,15 @@ final class Dependents {
    * changes: the services selecting a RealServer on the node. Readiness: the services selecting a
    * RealServer on the node (a real server on a node that is not Ready is quiesced and makes its
    * services Degraded), the services it directs, and the services being deleted that still wait for
-   * this node. A node appearing or disappearing: all of these.
+   * this node. A node appearing or disappearing: all of these, and the services it has an entry in
+   * (the entries of a node that is gone are removed).
    */
   static Set<ResourceID> virtualServicesOfNode(ClusterView view, Node before, Node now) {
     Set<ResourceID> out = new HashSet<>();
     String name = now.getMetadata().getName();
+    if (before == null) {
+      out.addAll(ids(view.reportedBy(name)));
+    }
     if (before == null || labelsChanged(before, now)) {
       out.addAll(ids(view.directing(now)));
       if (before != null) {

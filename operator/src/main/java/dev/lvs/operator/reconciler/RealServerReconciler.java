@@ -22,7 +22,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -133,7 +132,7 @@ public class RealServerReconciler implements Reconciler<RealServer>, Cleaner<Rea
             .withNamespace(rs.getMetadata().getNamespace())
             .build());
     patch.setStatus(desired);
-    PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(rs, patch, ctx);
+    StatusApply.apply(rs, patch, ctx);
     var ready = Conditions.find(desired.getConditions(), Conditions.READY).orElseThrow();
     log.info(
         "event=status-written rs={} generation={} ready={} reason={} address={}",

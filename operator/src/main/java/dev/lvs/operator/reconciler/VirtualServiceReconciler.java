@@ -23,7 +23,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -59,6 +58,7 @@ public class VirtualServiceReconciler
   private final DeletionGate deletionGate;
   private final EventRecorder events;
   private final Clock clock;
+  private final NodeEntryPruner pruner = new NodeEntryPruner();
 
   /**
    * The view each reconcile reads, over this controller's informers: the other VirtualServices from
@@ -124,6 +124,7 @@ public class VirtualServiceReconciler
     Instant now = clock.instant();
     ClusterView view = caches.with(vs);
     writeStatus(vs, aggregator.virtualService(vs, view, now), ctx);
+    pruner.prune(vs, view, ctx.getClient());
     return UpdateControl.noUpdate();
   }
 
@@ -135,9 +136,11 @@ public class VirtualServiceReconciler
     if (state.mayRemoveFinalizer()) {
       FinalizerRelease.release(
           events, vs, state, "their kernel state for this VirtualService may remain");
+      pruner.forget(vs);
       return DeleteControl.defaultDelete();
     }
     writeStatus(vs, aggregator.virtualService(vs, view, now), ctx);
+    pruner.prune(vs, view, ctx.getClient());
     Duration untilDeadline = Duration.between(now, state.deadline()).plusSeconds(1);
     log.info(
         "event=deletion-waiting vs={} nodes={} deadline={}",
@@ -160,7 +163,7 @@ public class VirtualServiceReconciler
             .withNamespace(vs.getMetadata().getNamespace())
             .build());
     patch.setStatus(desired);
-    PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(vs, patch, ctx);
+    StatusApply.apply(vs, patch, ctx);
     var ready = Conditions.find(desired.getConditions(), Conditions.READY).orElseThrow();
     log.info(
         "event=status-written vs={} generation={} ready={} reason={} realServers={}",

@@ -46,6 +46,10 @@ public final class Conditions {
     public static final String REAL_SERVER_ADDRESS_IS_VIP = "RealServerAddressIsVip";
     public static final String REAL_SERVER_ADDRESS_UNRESOLVED = "RealServerAddressUnresolved";
     public static final String REAL_SERVER_ON_DIRECTOR = "RealServerOnDirector";
+    // Degraded (and Ready=False when no selected RealServer can serve): the skipped ones are in
+    // status.skippedRealServers, each with one of the four reasons above or this one.
+    public static final String REAL_SERVERS_SKIPPED = "RealServersSkipped";
+    public static final String SKIPPED_BY_AGENT = "SkippedByAgent";
     public static final String AGENT_GONE = "AgentGone";
     // Degraded, and Ready=False when every selected RealServer is on such a node
     public static final String REAL_SERVER_NODE_NOT_READY = "RealServerNodeNotReady";

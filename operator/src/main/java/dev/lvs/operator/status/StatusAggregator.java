@@ -8,6 +8,7 @@ import static dev.lvs.operator.status.Conditions.READY;
 import dev.lvs.operator.api.v1alpha1.NodeReport;
 import dev.lvs.operator.api.v1alpha1.RealServer;
 import dev.lvs.operator.api.v1alpha1.RealServerStatus;
+import dev.lvs.operator.api.v1alpha1.SkippedRealServer;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
 import dev.lvs.operator.api.v1alpha1.VirtualServiceStatus;
 import dev.lvs.operator.model.ClusterView;
@@ -18,7 +19,6 @@ import dev.lvs.operator.status.Conditions.Reasons;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,8 +66,13 @@ public final class StatusAggregator {
     // (their finalizer waits for that), so no director reports them any more.
     List<RealServer> selected =
         view.selectedRealServers(vs).stream().filter(rs -> !rs.isMarkedForDeletion()).toList();
-    Map<String, Long> expectedGenerations = new LinkedHashMap<>();
-    selected.forEach(rs -> expectedGenerations.put(rs.getMetadata().getName(), generationOf(rs)));
+    // Bad RealServers are skipped: the service serves from the others and does not wait for them.
+    SortedMap<String, SkippedRealServer> skipped =
+        SkippedRealServers.of(vs, selected, directors, reports, view);
+    List<RealServer> serving =
+        selected.stream().filter(rs -> !skipped.containsKey(rs.getMetadata().getName())).toList();
+    Map<String, Long> expectedGenerations = new TreeMap<>();
+    serving.forEach(rs -> expectedGenerations.put(rs.getMetadata().getName(), generationOf(rs)));
     SortedSet<String> rsNodes = new TreeSet<>();
     selected.stream()
         .map(rs -> rs.getSpec() == null ? null : rs.getSpec().getNodeName())
@@ -83,9 +88,15 @@ public final class StatusAggregator {
       view.node(n).flatMap(Nodes::notReady).ifPresent(ready -> lostNodes.put(n, ready));
     }
     List<RealServer> quiesced =
-        selected.stream()
+        serving.stream()
             .filter(rs -> nodeNameOf(rs) != null && lostNodes.containsKey(nodeNameOf(rs)))
             .toList();
+    // The real-server nodes to wait for: those of the RealServers that serve.
+    SortedSet<String> servingNodes = new TreeSet<>();
+    serving.stream()
+        .map(StatusAggregator::nodeNameOf)
+        .filter(n -> n != null && !lostNodes.containsKey(n))
+        .forEach(servingNodes::add);
 
     // What the agents have applied.
     SortedSet<String> pending = new TreeSet<>();
@@ -93,31 +104,29 @@ public final class StatusAggregator {
     List<String> failures = new ArrayList<>();
     for (String d : directors) {
       NodeReport r = reports.get(d);
-      if (isFailed(r)) {
+      if (AgentReports.failed(r, ns)) {
         failed.add(d);
-        failures.add("node " + d + ": " + describeFailure(r));
-      } else if (!appliedGeneration(r, generation)
-          || !expectedGenerations.equals(nonNull(r.getRealServerGenerations()))) {
+        failures.add("node " + d + ": " + AgentReports.describeFailure(r));
+      } else if (!AgentReports.applied(r, generation, ns)
+          || !expectedGenerations.equals(
+              SkippedRealServers.withoutSkipped(r.getRealServerGenerations(), skipped.keySet()))) {
         pending.add(d);
       }
     }
-    for (String n : rsNodes) {
-      if (lostNodes.containsKey(n)) {
-        continue;
-      }
+    for (String n : servingNodes) {
       NodeReport r = reports.get(n);
-      if (isFailed(r)) {
+      if (AgentReports.failed(r, ns)) {
         if (failed.add(n)) {
-          failures.add("node " + n + ": " + describeFailure(r));
+          failures.add("node " + n + ": " + AgentReports.describeFailure(r));
         }
-      } else if (!appliedGeneration(r, generation)) {
+      } else if (!AgentReports.applied(r, generation, ns)) {
         pending.add(n);
       }
     }
     int ready = 0;
-    for (RealServer rs : selected) {
+    for (RealServer rs : serving) {
       boolean onLostNode = nodeNameOf(rs) != null && lostNodes.containsKey(nodeNameOf(rs));
-      if (!onLostNode && realServerProgrammed(rs, directors, reports, generation)) {
+      if (!onLostNode && realServerProgrammed(rs, directors, reports, generation, ns)) {
         ready++;
       }
     }
@@ -146,57 +155,8 @@ public final class StatusAggregator {
         vs.getSpec() != null
             && vs.getSpec().getLocalNode() != null
             && Boolean.TRUE.equals(vs.getSpec().getLocalNode().getEnabled());
-    boolean ipv6 = vs.getSpec() != null && IpAddresses.isIpv6(vs.getSpec().getVip());
-    for (RealServer rs : selected) {
-      String name = rs.getMetadata().getName();
-      String node = rs.getSpec() == null ? null : rs.getSpec().getNodeName();
-      if (node != null && view.node(node).isEmpty()) {
-        problems.add(
-            new Problem(
-                Reasons.REAL_SERVER_NODE_NOT_FOUND,
-                "RealServer "
-                    + name
-                    + ": spec.nodeName "
-                    + node
-                    + " is not a node of the cluster"));
-      }
-      Optional<String> address = view.resolvedAddress(rs, ipv6);
-      if (address.isEmpty() && (node == null || view.node(node).isPresent())) {
-        problems.add(
-            new Problem(
-                Reasons.REAL_SERVER_ADDRESS_UNRESOLVED,
-                "RealServer "
-                    + name
-                    + ": no spec.address and node "
-                    + node
-                    + " has no InternalIP; set spec.address"));
-      }
-      address
-          .flatMap(a -> view.withVip(a).stream().findFirst())
-          .ifPresent(
-              owner ->
-                  problems.add(
-                      new Problem(
-                          Reasons.REAL_SERVER_ADDRESS_IS_VIP,
-                          "RealServer "
-                              + name
-                              + ": address "
-                              + address.get()
-                              + " is the VIP of VirtualService "
-                              + ClusterView.id(owner)
-                              + "; a real server needs its own address (RIP)")));
-      if (node != null && directors.contains(node) && !localNode) {
-        problems.add(
-            new Problem(
-                Reasons.REAL_SERVER_ON_DIRECTOR,
-                "RealServer "
-                    + name
-                    + " is on node "
-                    + node
-                    + ", a director of this service; Direct Routing cannot forward to the"
-                    + " director itself: move the RealServer to another node, or set"
-                    + " spec.localNode.enabled to let the directors serve locally"));
-      }
+    if (!skipped.isEmpty()) {
+      problems.add(SkippedRealServers.problem(skipped.size(), selected.size()));
     }
     for (RealServer rs : quiesced) {
       problems.add(
@@ -277,9 +237,10 @@ public final class StatusAggregator {
       programmedMessage =
           directors.size()
               + " director(s) and "
-              + (rsNodes.size() - lostNodes.size())
+              + servingNodes.size()
               + " real-server node(s) applied generation "
               + generation
+              + (skipped.isEmpty() ? "" : "; " + skipped.size() + " RealServer(s) skipped")
               + (lostNodes.isEmpty()
                   ? ""
                   : "; not waiting for real-server node(s) "
@@ -319,7 +280,19 @@ public final class StatusAggregator {
               generation,
               previous,
               now));
-    } else if (programmed && !localNode && quiesced.size() == selected.size()) {
+    } else if (programmed && !localNode && serving.isEmpty()) {
+      conditions.add(
+          Conditions.of(
+              READY,
+              false,
+              Reasons.REAL_SERVERS_SKIPPED,
+              "no selected RealServer can serve: all "
+                  + skipped.size()
+                  + " are skipped (see status.skippedRealServers)",
+              generation,
+              previous,
+              now));
+    } else if (programmed && !localNode && quiesced.size() == serving.size()) {
       conditions.add(
           Conditions.of(
               READY,
@@ -354,12 +327,17 @@ public final class StatusAggregator {
     status.setTotalRealServers(selected.size());
     status.setReadyRealServers(ready);
     status.setRealServers(ready + "/" + selected.size());
+    status.setSkippedRealServers(new ArrayList<>(skipped.values()));
     return status;
   }
 
   /** Every director programmed this server's current generation, and its node applied. */
   private static boolean realServerProgrammed(
-      RealServer rs, List<String> directors, Map<String, NodeReport> reports, Long generation) {
+      RealServer rs,
+      List<String> directors,
+      Map<String, NodeReport> reports,
+      Long generation,
+      String ns) {
     if (directors.isEmpty()) {
       return false;
     }
@@ -367,13 +345,13 @@ public final class StatusAggregator {
     Long rsGeneration = generationOf(rs);
     for (String d : directors) {
       NodeReport r = reports.get(d);
-      if (!appliedGeneration(r, generation)
+      if (!AgentReports.applied(r, generation, ns)
           || !Objects.equals(rsGeneration, nonNull(r.getRealServerGenerations()).get(name))) {
         return false;
       }
     }
     String node = rs.getSpec() == null ? null : rs.getSpec().getNodeName();
-    return node == null || appliedGeneration(reports.get(node), generation);
+    return node == null || AgentReports.applied(reports.get(node), generation, ns);
   }
 
   // ---------------------------------------------------------------- RealServer
@@ -463,8 +441,7 @@ public final class StatusAggregator {
       for (String d : view.directorNodes(vs)) {
         NodeReport r = reports.get(d);
         boolean ok =
-            r != null
-                && STATE_APPLIED.equals(r.getState())
+            AgentReports.skipsOnly(r, rs.getMetadata().getNamespace()).isPresent()
                 && Objects.equals(rsGeneration, nonNull(r.getRealServerGenerations()).get(name));
         if (!ok) {
           pending.add("director " + d + " of " + vs.getMetadata().getName());
@@ -542,6 +519,7 @@ public final class StatusAggregator {
       p.setRealServers(s.getRealServers());
       p.setReadyRealServers(s.getReadyRealServers());
       p.setTotalRealServers(s.getTotalRealServers());
+      p.setSkippedRealServers(nonNull(s.getSkippedRealServers()));
     }
     return p;
   }
@@ -571,20 +549,6 @@ public final class StatusAggregator {
         generation,
         previous,
         now);
-  }
-
-  private static boolean appliedGeneration(NodeReport r, Long generation) {
-    return r != null
-        && STATE_APPLIED.equals(r.getState())
-        && Objects.equals(generation, r.getObservedGeneration());
-  }
-
-  private static boolean isFailed(NodeReport r) {
-    return r != null && r.getState() != null && !STATE_APPLIED.equals(r.getState());
-  }
-
-  private static String describeFailure(NodeReport r) {
-    return r.getState() + (r.getMessage() == null ? "" : " (" + r.getMessage() + ")");
   }
 
   private static String nodeNameOf(RealServer rs) {

@@ -112,6 +112,19 @@ class DependentsTest {
   }
 
   @Test
+  void aNodeThatGoesMapsToTheServicesItStillHasAnEntryIn() {
+    // An agent that lost its roles here may still have its entry (its removals failed); when its
+    // Node goes, the service must reconcile to prune the entry.
+    var web = vs("web", "10.0.0.1", 80);
+    putReport(web, "gone", report(LvsApi.ROLE_REAL_SERVER, 1, "Failed", Map.of()));
+    var db = vs("db", "10.0.0.2", 80);
+    Node gone = node("gone", "10.1.0.9", true);
+    var view = new ClusterView(List.of(web, db), List.of(), List.of());
+
+    assertThat(names(Dependents.virtualServicesOfNode(view, null, gone))).containsExactly("web");
+  }
+
+  @Test
   void aKeyChangeMapsToTheServicesWithTheOldOrNewKeyAndAVipChangeToThoseUsingItAsAddress() {
     var loser = vs("ns", "loser", "10.0.0.1", 80, T0.plusSeconds(5));
     var target = vs("target", "10.0.0.2", 81);

@@ -197,7 +197,7 @@ class StatusAggregatorTest {
   }
 
   @Test
-  void realServerProblemsShowOnTheService() {
+  void realServerProblemsShowOnTheServiceAsSkippedRealServers() {
     RealServer ghost = rs("ghost", "web", "10.1.0.9", "no-such-node");
     RealServer vipAddr = rs("vip", "web", "10.0.0.1", null);
     RealServer onDirector = rs("ondir", "web", "10.1.0.1", "d1");
@@ -205,15 +205,23 @@ class StatusAggregatorTest {
         new ClusterView(List.of(web), List.of(rs1, ghost, vipAddr, onDirector), nodes);
     VirtualServiceStatus s = aggregator.virtualService(web, view, NOW);
     Condition degraded = cond(s.getConditions(), Conditions.DEGRADED);
-    assertThat(degraded.getReason()).isEqualTo(Reasons.REAL_SERVER_NODE_NOT_FOUND);
-    assertThat(degraded.getMessage())
-        .contains("RealServer ghost: spec.nodeName no-such-node is not a node")
-        .contains("RealServer vip: address 10.0.0.1 is the VIP of VirtualService web/web")
-        .contains("RealServer ondir is on node d1, a director of this service");
+    assertThat(degraded.getReason()).isEqualTo(Reasons.REAL_SERVERS_SKIPPED);
+    assertThat(degraded.getMessage()).startsWith("3 of 4 selected RealServers");
+    assertThat(s.getSkippedRealServers())
+        .extracting(k -> k.getName() + " " + k.getReason() + ": " + k.getMessage())
+        .containsExactly(
+            "ghost RealServerNodeNotFound: spec.nodeName no-such-node is not a node of the"
+                + " cluster",
+            "ondir RealServerOnDirector: on node d1, a director of this service; Direct Routing"
+                + " cannot forward to the director itself: move the RealServer to another node,"
+                + " or set spec.localNode.enabled to let the directors serve locally",
+            "vip RealServerAddressIsVip: address 10.0.0.1 is the VIP of VirtualService web/web;"
+                + " a real server needs its own address (RIP)");
 
     VirtualServiceStatus local = aggregator.virtualService(localNode(web), view, NOW);
-    assertThat(cond(local.getConditions(), Conditions.DEGRADED).getMessage())
-        .doesNotContain("ondir");
+    assertThat(local.getSkippedRealServers())
+        .extracting(k -> k.getName())
+        .containsExactly("ghost", "vip");
   }
 
   @Test

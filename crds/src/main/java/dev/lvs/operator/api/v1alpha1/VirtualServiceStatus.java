@@ -40,6 +40,13 @@ public class VirtualServiceStatus {
   private Integer totalRealServers;
 
   @JsonPropertyDescription(
+      "The selected RealServers that cannot serve this service (the directors skip them, or no"
+          + " agent can configure them), by name, with the reason; their own Degraded condition"
+          + " says more. They count in totalRealServers, never in readyRealServers, and do not"
+          + " hold back Ready.")
+  private List<SkippedRealServer> skippedRealServers = new ArrayList<>();
+
+  @JsonPropertyDescription(
       "What each node's agent applied, keyed by node name. Written by the agents only.")
   private Map<String, NodeReport> nodes = new LinkedHashMap<>();
 
@@ -99,6 +106,14 @@ public class VirtualServiceStatus {
     this.totalRealServers = totalRealServers;
   }
 
+  public List<SkippedRealServer> getSkippedRealServers() {
+    return skippedRealServers;
+  }
+
+  public void setSkippedRealServers(List<SkippedRealServer> skippedRealServers) {
+    this.skippedRealServers = skippedRealServers;
+  }
+
   public Map<String, NodeReport> getNodes() {
     return nodes;
   }
@@ -117,6 +132,7 @@ public class VirtualServiceStatus {
         && Objects.equals(realServers, s.realServers)
         && Objects.equals(readyRealServers, s.readyRealServers)
         && Objects.equals(totalRealServers, s.totalRealServers)
+        && Objects.equals(skippedRealServers, s.skippedRealServers)
         && Objects.equals(nodes, s.nodes);
   }
 
@@ -130,6 +146,7 @@ public class VirtualServiceStatus {
         realServers,
         readyRealServers,
         totalRealServers,
+        skippedRealServers,
         nodes);
   }
 }
