@@ -263,7 +263,33 @@ class CrdSchemaIT {
             rs,
             "address: 172.16.58.7\nupperThreshold: -5\n",
             "spec.upperThreshold",
-            "greater than or equal to 0"));
+            "greater than or equal to 0"),
+        new Case(
+            "pool without addresses", "VipPool", "addresses: []\n", "spec.addresses", "at least 1"),
+        new Case(
+            "pool CIDR with host bits",
+            "VipPool",
+            "addresses: [192.0.2.10/24]\n",
+            "spec.addresses",
+            "without host bits set"),
+        new Case(
+            "pool range of two families",
+            "VipPool",
+            "addresses: ['192.0.2.1-2001:db8::1']\n",
+            "spec.addresses",
+            "a range of one family"),
+        new Case(
+            "pool host name",
+            "VipPool",
+            "addresses: [lb.example.com]\n",
+            "spec.addresses",
+            "a CIDR without host bits set"),
+        new Case(
+            "pool autoAssign as text",
+            "VipPool",
+            "addresses: [192.0.2.0/28]\nautoAssign: sometimes\n",
+            "spec.autoAssign",
+            "boolean"));
   }
 
   static Stream<Case> valid() {
@@ -330,7 +356,16 @@ class CrdSchemaIT {
             "address: 172.16.58.8\nlowerThreshold: 0\n",
             null,
             null),
-        new Case("real server IPv6", rs, "address: 2001:db8::7\nnodeName: worker-2\n", null, null));
+        new Case("real server IPv6", rs, "address: 2001:db8::7\nnodeName: worker-2\n", null, null),
+        new Case(
+            "pool of CIDRs, a range and an address, both families",
+            "VipPool",
+            "addresses: [192.0.2.0/28, 198.51.100.10-198.51.100.20, 203.0.113.7, '2001:db8::/120',"
+                + " '2001:db8:1::10-2001:db8:1::1f']\n"
+                + "namespaceSelector: {matchLabels: {team: web}}\navoidBuggyIPs: true\n"
+                + "autoAssign: false\nallowSharing: true\n",
+            null,
+            null));
   }
 
   @BeforeAll
@@ -351,7 +386,9 @@ class CrdSchemaIT {
     GenericKubernetesResource r = new GenericKubernetesResource();
     r.setApiVersion("lvs.dev/v1alpha1");
     r.setKind(c.kind());
-    r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    // VipPools are cluster-scoped.
+    String ns = c.kind().equals("VipPool") ? null : namespace;
+    r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
     @SuppressWarnings("unchecked")
     Map<String, Object> spec = Serialization.unmarshal(c.spec(), Map.class);
     r.setAdditionalProperty("spec", spec);
@@ -392,6 +429,6 @@ class CrdSchemaIT {
     assertThat(valid().count()).isGreaterThanOrEqualTo(10);
     assertThat(invalid().map(Case::name).distinct().count()).isEqualTo(invalid().count());
     List<String> kinds = invalid().map(Case::kind).distinct().toList();
-    assertThat(kinds).containsExactlyInAnyOrder("VirtualService", "RealServer");
+    assertThat(kinds).containsExactlyInAnyOrder("VirtualService", "RealServer", "VipPool");
   }
 }

@@ -132,7 +132,7 @@ public final class TestApiServer {
   }
 
   /**
-   * Applies crds/ exactly as a user would, {@code kubectl apply -f crds/}, and waits for both CRDs
+   * Applies crds/ exactly as a user would, {@code kubectl apply -f crds/}, and waits for every CRD
    * to be Established.
    */
   private void applyCrds(KubernetesClient client) {

@@ -27,6 +27,21 @@ final class Rules {
   static final String NOT_BROADCAST = "self != '255.255.255.255'";
   static final String NOT_BROADCAST_MSG = "must not be the broadcast address 255.255.255.255";
 
+  /**
+   * Every VipPool entry is a canonical CIDR, a FIRST-LAST range of one family, or an address. The
+   * order of a range's ends cannot be compared in CEL: the operator checks it (VipPool Ready).
+   */
+  static final String POOL_ENTRY =
+      "self.all(a, isCIDR(a) ? cidr(a).ip() == cidr(a).masked().ip()"
+          + " : (a.contains('-') ? (a.split('-').size() == 2"
+          + " && isIP(a.split('-')[0].trim()) && isIP(a.split('-')[1].trim())"
+          + " && ip(a.split('-')[0].trim()).family() == ip(a.split('-')[1].trim()).family())"
+          + " : isIP(a)))";
+
+  static final String POOL_ENTRY_MSG =
+      "every entry must be a CIDR without host bits set (192.0.2.0/28), a range of one family"
+          + " (192.0.2.10-192.0.2.20) or an address";
+
   /** The 33 contiguous IPv4 netmasks. */
   static final String IS_NETMASK =
       "self in ['0.0.0.0', '128.0.0.0', '192.0.0.0', '224.0.0.0', '240.0.0.0', '248.0.0.0',"

@@ -31,10 +31,13 @@ class CommittedCrdsTest {
   }
 
   @Test
-  void generatorProducesBothKinds() throws IOException {
+  void generatorProducesEveryKind() throws IOException {
     assertThat(generated())
         .map(p -> p.getFileName().toString())
-        .containsExactly("realservers.lvs.dev-v1.yml", "virtualservices.lvs.dev-v1.yml");
+        .containsExactly(
+            "realservers.lvs.dev-v1.yml",
+            "vippools.lvs.dev-v1.yml",
+            "virtualservices.lvs.dev-v1.yml");
   }
 
   @Test
