@@ -234,7 +234,7 @@ public final class Agent {
         reporter = new LogReporter();
       } else {
         kube = new KubernetesClientBuilder().build();
-        source = new KubernetesSource(kube);
+        source = new KubernetesSource(kube, o.vipPools());
         reporter = new KubernetesStatusReporter(kube, o.nodeName(), Clock.systemUTC());
       }
       log.info(

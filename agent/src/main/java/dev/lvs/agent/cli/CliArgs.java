@@ -1,5 +1,6 @@
 package dev.lvs.agent.cli;
 
+import dev.lvs.agent.pools.PoolEnforcement;
 import dev.lvs.agent.state.AgentSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,6 +61,12 @@ public final class CliArgs {
                                   net.ipv4.vs.expire_quiescent_template on directors: 1 moves
                                   persistent clients off a weight-0 real server (default: 1)
         --conn-reuse-mode N       net.ipv4.vs.conn_reuse_mode on directors (default: unchanged)
+        --vip-pools Enforce|Warn|Off
+                                  a VIP in no VipPool admitting its namespace: Enforce refuses
+                                  it (nothing programmed, reported), Warn programs it and logs,
+                                  Off ignores pools (default: Warn). Node, host-interface,
+                                  loopback, link-local and multicast addresses are refused in
+                                  every mode. Manifests (--manifests) have no pools: Off.
         --metrics-port PORT       /healthz, /readyz, /metrics port; 0 disables (default: 9100)
         --shutdown-timeout DURATION
                                   on SIGTERM, how long the orderly stop may take before the
@@ -95,6 +102,7 @@ public final class CliArgs {
           "--expire-nodest-conn",
           "--expire-quiescent-template",
           "--conn-reuse-mode",
+          "--vip-pools",
           "--metrics-port",
           "--shutdown-timeout");
   private static final Set<String> RUN_SWITCHES = Set.of("--once");
@@ -155,6 +163,14 @@ public final class CliArgs {
     if (shutdownTimeout.isZero()) {
       throw new UsageException("run: --shutdown-timeout must be positive");
     }
+    PoolEnforcement vipPools = PoolEnforcement.WARN;
+    if (opts.containsKey("--vip-pools")) {
+      try {
+        vipPools = PoolEnforcement.parse(opts.get("--vip-pools"));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("run: " + e.getMessage());
+      }
+    }
     Optional<String> iface = Optional.ofNullable(opts.get("--director-interface"));
     if (iface.isPresent() && (iface.get().isEmpty() || iface.get().length() > 15)) {
       throw new UsageException("run: --director-interface must be an interface name (1-15 bytes)");
@@ -172,7 +188,8 @@ public final class CliArgs {
             expireTemplate,
             reuse,
             port,
-            shutdownTimeout));
+            shutdownTimeout,
+            vipPools));
   }
 
   private static Command parseCleanup(String[] args) throws UsageException {

@@ -1,5 +1,6 @@
 package dev.lvs.agent.cli;
 
+import dev.lvs.agent.pools.PoolEnforcement;
 import dev.lvs.agent.state.AgentSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,8 @@ public record RunOptions(
     Optional<Integer> expireQuiescentTemplate,
     Optional<Integer> connReuseMode,
     int metricsPort,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    PoolEnforcement vipPools) {
 
   public AgentSettings settings() {
     return new AgentSettings(

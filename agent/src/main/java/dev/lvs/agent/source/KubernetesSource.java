@@ -1,9 +1,12 @@
 package dev.lvs.agent.source;
 
+import dev.lvs.agent.pools.PoolEnforcement;
 import dev.lvs.agent.state.NodeReadiness;
 import dev.lvs.operator.api.v1alpha1.RealServer;
+import dev.lvs.operator.api.v1alpha1.VipPool;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -15,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * VirtualServices and RealServers in all namespaces, and Nodes, through fabric8 shared informers.
- * Read-only. Status-only updates (including the agents' own reports) do not trigger a sync; spec,
- * label, deletion and node-address changes do, and so does a change of a Node's Ready status
- * (directors quiesce real servers on nodes that are not Ready), but not a kubelet heartbeat.
+ * VirtualServices and RealServers in all namespaces, Nodes, and (for the VIP gate) VipPools and
+ * Namespaces, through fabric8 shared informers. Read-only. Status-only updates (including the
+ * agents' own reports) do not trigger a sync; spec, label, deletion and node-address changes do,
+ * and so does a change of a Node's Ready status (directors quiesce real servers on nodes that are
+ * not Ready), but not a kubelet heartbeat.
  */
 public final class KubernetesSource implements Source {
   private static final Logger log = LoggerFactory.getLogger(KubernetesSource.class);
@@ -27,9 +31,29 @@ public final class KubernetesSource implements Source {
   private SharedIndexInformer<VirtualService> virtualServices;
   private SharedIndexInformer<RealServer> realServers;
   private SharedIndexInformer<Node> nodes;
+  private SharedIndexInformer<VipPool> vipPools;
+  private SharedIndexInformer<Namespace> namespaces;
+  private final PoolEnforcement enforcement;
+  private final boolean watchPools;
 
+  /** A source that checks VIPs against VipPools with {@link PoolEnforcement#WARN}. */
   public KubernetesSource(KubernetesClient client) {
+    this(client, PoolEnforcement.WARN);
+  }
+
+  /**
+   * @param enforcement what to do with VIPs in no pool; with {@link PoolEnforcement#OFF} VipPools
+   *     and Namespaces are not watched (the agent then needs no RBAC for them)
+   */
+  public KubernetesSource(KubernetesClient client, PoolEnforcement enforcement) {
     this.client = client;
+    this.enforcement = enforcement;
+    this.watchPools = enforcement != PoolEnforcement.OFF;
+  }
+
+  @Override
+  public PoolEnforcement poolEnforcement() {
+    return enforcement;
   }
 
   /**
@@ -52,6 +76,12 @@ public final class KubernetesSource implements Source {
             onChange);
     nodes = informer(client.nodes().runnableInformer(0), "Nodes", onChange);
     informers.addAll(List.of(virtualServices, realServers, nodes));
+    if (watchPools) {
+      vipPools =
+          informer(client.resources(VipPool.class).runnableInformer(0), "VipPools", onChange);
+      namespaces = informer(client.namespaces().runnableInformer(0), "Namespaces", onChange);
+      informers.addAll(List.of(vipPools, namespaces));
+    }
     informers.forEach(SharedIndexInformer::start);
   }
 
@@ -98,6 +128,10 @@ public final class KubernetesSource implements Source {
    * status) are filtered out.
    */
   static boolean relevantChange(HasMetadata before, HasMetadata after) {
+    if (before instanceof Namespace && after instanceof Namespace) {
+      // Pools select namespaces by label; nothing else of a namespace matters.
+      return !Objects.equals(before.getMetadata().getLabels(), after.getMetadata().getLabels());
+    }
     if (before instanceof Node b && after instanceof Node a) {
       return !Objects.equals(b.getMetadata().getLabels(), a.getMetadata().getLabels())
           || !Objects.equals(
@@ -124,7 +158,11 @@ public final class KubernetesSource implements Source {
       return Snapshot.EMPTY;
     }
     return new Snapshot(
-        virtualServices.getStore().list(), realServers.getStore().list(), nodes.getStore().list());
+        virtualServices.getStore().list(),
+        realServers.getStore().list(),
+        nodes.getStore().list(),
+        watchPools ? vipPools.getStore().list() : List.of(),
+        watchPools ? namespaces.getStore().list() : List.of());
   }
 
   @Override

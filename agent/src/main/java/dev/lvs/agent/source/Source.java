@@ -1,5 +1,6 @@
 package dev.lvs.agent.source;
 
+import dev.lvs.agent.pools.PoolEnforcement;
 import java.io.IOException;
 import java.util.List;
 
@@ -21,6 +22,11 @@ public interface Source extends AutoCloseable {
   /** Problems with the input itself, e.g. malformed manifest files; empty when none. */
   default List<String> problems() {
     return List.of();
+  }
+
+  /** What agents do with VIPs in no VipPool: only the Kubernetes API has pools. */
+  default PoolEnforcement poolEnforcement() {
+    return PoolEnforcement.OFF;
   }
 
   /** For logs: "Kubernetes API" or "manifests in /etc/lvs". */

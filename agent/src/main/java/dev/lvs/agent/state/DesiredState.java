@@ -1,6 +1,7 @@
 package dev.lvs.agent.state;
 
 import dev.lvs.agent.ipvs.ServiceKey;
+import dev.lvs.agent.pools.VipGate;
 import dev.lvs.operator.api.v1alpha1.RealServer;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
 import io.fabric8.kubernetes.api.model.Node;
@@ -65,7 +66,23 @@ public record DesiredState(
       String nodeName,
       AgentSettings settings,
       HostInterfaces interfaces) {
-    return new DesiredStateCalculator(nodes, nodeName, settings, interfaces)
+    return compute(
+        virtualServices, realServers, nodes, nodeName, settings, interfaces, VipGate.NONE);
+  }
+
+  /**
+   * The desired state of node {@code nodeName}, with every VIP checked by {@code gate} first: a
+   * refused VIP gets nothing on this node, only a {@link Problem.Kind#REFUSED} problem.
+   */
+  public static DesiredState compute(
+      List<VirtualService> virtualServices,
+      List<RealServer> realServers,
+      List<Node> nodes,
+      String nodeName,
+      AgentSettings settings,
+      HostInterfaces interfaces,
+      VipGate gate) {
+    return new DesiredStateCalculator(nodes, nodeName, settings, interfaces, gate)
         .compute(virtualServices, realServers);
   }
 }

@@ -5,6 +5,7 @@ import dev.lvs.agent.ipvs.IpvsDestination;
 import dev.lvs.agent.ipvs.IpvsDestination.DestinationKey;
 import dev.lvs.agent.ipvs.IpvsService;
 import dev.lvs.agent.ipvs.ServiceKey;
+import dev.lvs.agent.pools.VipGate;
 import dev.lvs.operator.api.LabelSelectors;
 import dev.lvs.operator.api.v1alpha1.LocalNode;
 import dev.lvs.operator.api.v1alpha1.LvsApi;
@@ -45,6 +46,7 @@ final class DesiredStateCalculator {
   private final Node thisNode;
   private final AgentSettings settings;
   private final HostInterfaces interfaces;
+  private final VipGate gate;
 
   private final Map<ServiceKey, DesiredService> services = new LinkedHashMap<>();
   private final Map<AddressKey, DesiredAddress> addresses = new TreeMap<>(ADDRESS_ORDER);
@@ -67,7 +69,11 @@ final class DesiredStateCalculator {
           .thenComparing(k -> k.address().getHostAddress());
 
   DesiredStateCalculator(
-      List<Node> nodes, String nodeName, AgentSettings settings, HostInterfaces interfaces) {
+      List<Node> nodes,
+      String nodeName,
+      AgentSettings settings,
+      HostInterfaces interfaces,
+      VipGate gate) {
     for (Node n : nodes) {
       nodesByName.put(n.getMetadata().getName(), n);
     }
@@ -75,6 +81,7 @@ final class DesiredStateCalculator {
     this.thisNode = nodesByName.get(nodeName);
     this.settings = settings;
     this.interfaces = interfaces;
+    this.gate = gate;
   }
 
   DesiredState compute(List<VirtualService> virtualServices, List<RealServer> realServers) {
@@ -197,6 +204,12 @@ final class DesiredStateCalculator {
         return;
       }
       InetAddress vip = Ips.parse(spec.getVip()).orElseThrow(); // checked above
+      VipGate.Verdict verdict = gate.check(vip, ref.namespace());
+      if (verdict.refused()) {
+        vsProblems.add(Problem.refused(ref, verdict.refusal().get()));
+        return;
+      }
+      verdict.warning().ifPresent(w -> VipGate.warnOnce(ref.toString(), w));
       if (director) {
         computeDirector(vs, vip, selected, generations, quiesced, vsProblems);
       } else {

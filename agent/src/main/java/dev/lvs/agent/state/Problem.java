@@ -12,7 +12,12 @@ public record Problem(Kind kind, ObjectRef virtualService, String message) {
     /** Bad or unsupported input, skipped. */
     INVALID,
     /** A kernel change failed; the next sync retries it. */
-    FAILED
+    FAILED,
+    /**
+     * The VIP may not be used here (a forbidden address, or in no VipPool admitting the namespace):
+     * nothing is programmed for the service on this node.
+     */
+    REFUSED
   }
 
   public static Problem conflict(ObjectRef vs, String message) {
@@ -21,6 +26,10 @@ public record Problem(Kind kind, ObjectRef virtualService, String message) {
 
   public static Problem invalid(ObjectRef vs, String message) {
     return new Problem(Kind.INVALID, vs, message);
+  }
+
+  public static Problem refused(ObjectRef vs, String message) {
+    return new Problem(Kind.REFUSED, vs, message);
   }
 
   public static Problem failed(ObjectRef vs, String message) {

@@ -90,6 +90,9 @@ public final class Syncer {
         cache = null; // until this sync has completed without a failure
         KernelReader.Interfaces interfaces =
             cached != null ? cached.interfaces() : reader.interfaces();
+        Ownership owned = store.current();
+        HostInterfaces hostInterfaces =
+            HostInterfaces.from(interfaces.links(), interfaces.addresses());
         DesiredState desired =
             DesiredState.compute(
                 snapshot.virtualServices(),
@@ -97,8 +100,8 @@ public final class Syncer {
                 snapshot.nodes(),
                 nodeName,
                 settings,
-                HostInterfaces.from(interfaces.links(), interfaces.addresses()));
-        Ownership owned = store.current();
+                hostInterfaces,
+                VipGates.of(source.poolEnforcement(), snapshot, hostInterfaces, owned));
         ActualState actual = cached == null ? null : cached.actual(desired, owned).orElse(null);
         lastReadKernel = actual == null;
         if (actual == null) {

@@ -220,13 +220,28 @@ class SyncerTest {
   }
 
   @Test
-  void vipAlreadyOnTheNodeIsAConflictAndItsServiceIsNotProgrammed() throws IOException {
+  void vipAlreadyOnTheNodeIsRefusedAndItsServiceIsNotProgrammed() throws IOException {
+    // Someone else's address on this host (keepalived's VIP, a gateway address): an IPVS service
+    // on it would take the host's own traffic, so the VIP gate refuses it before the planner.
     addrs.addByHand(new IfAddress(2, Ips.literal("172.16.58.1"), 32, "eth0"));
     SyncResult r = syncer("lb1").sync();
     assertThat(addrs.calls()).isEmpty();
     assertThat(ipvs.services()).isEmpty();
     assertThat(r.problemsOf(new ObjectRef("default", "web")))
-        .anySatisfy(p -> assertThat(p.kind()).isEqualTo(Problem.Kind.CONFLICT));
+        .anySatisfy(
+            p -> {
+              assertThat(p.kind()).isEqualTo(Problem.Kind.REFUSED);
+              assertThat(p.message())
+                  .contains("172.16.58.1 is the address of interface eth0 of this node");
+            });
+  }
+
+  @Test
+  void ourOwnVipOnTheInterfaceIsNotRefusedOnTheNextSync() throws IOException {
+    syncer("lb1").sync();
+    SyncResult again = syncer("lb1").sync();
+    assertThat(again.problemsOf(new ObjectRef("default", "web"))).isEmpty();
+    assertThat(ipvs.services()).hasSize(1);
   }
 
   @Test

@@ -1,0 +1,24 @@
+package dev.lvs.agent.sync;
+
+import dev.lvs.agent.pools.PoolEnforcement;
+import dev.lvs.agent.pools.VipGate;
+import dev.lvs.agent.source.Snapshot;
+import dev.lvs.agent.state.HostInterfaces;
+import dev.lvs.agent.state.OwnedAddress;
+import dev.lvs.agent.state.Ownership;
+import java.net.InetAddress;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** The VIP gate of one sync: the snapshot's pools, and this host's addresses but its own VIPs. */
+final class VipGates {
+  private VipGates() {}
+
+  static VipGate of(
+      PoolEnforcement enforcement, Snapshot snapshot, HostInterfaces interfaces, Ownership owned) {
+    Set<InetAddress> own =
+        owned.addresses().values().stream().map(OwnedAddress::address).collect(Collectors.toSet());
+    return VipGate.of(
+        enforcement, snapshot.vipPools(), snapshot.namespaces(), snapshot.nodes(), interfaces, own);
+  }
+}
