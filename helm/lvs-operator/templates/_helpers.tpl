@@ -133,6 +133,7 @@ The agent's arguments after the operator's own "run --node-name ... --state-dir 
 {{- if not (kindIs "invalid" $a.expireQuiescentTemplate) }}{{ $args = append $args (printf "--expire-quiescent-template=%v" $a.expireQuiescentTemplate) }}{{ end }}
 {{- if not (kindIs "invalid" $a.connReuseMode) }}{{ $args = append $args (printf "--conn-reuse-mode=%v" $a.connReuseMode) }}{{ end }}
 {{- with $a.directorInterface }}{{ $args = append $args (printf "--director-interface=%s" .) }}{{ end }}
+{{- $args = append $args (printf "--vip-pools=%s" .Values.vipPools.enforcement) }}
 {{- range $a.extraArgs }}{{ $args = append $args . }}{{ end }}
 {{- toYaml $args }}
 {{- end }}

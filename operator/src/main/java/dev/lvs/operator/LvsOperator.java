@@ -5,6 +5,7 @@ import dev.lvs.operator.config.OperatorConfig;
 import dev.lvs.operator.events.EventRecorder;
 import dev.lvs.operator.http.Health;
 import dev.lvs.operator.http.HttpEndpoints;
+import dev.lvs.operator.pools.VipPoolReconciler;
 import dev.lvs.operator.reconciler.RealServerReconciler;
 import dev.lvs.operator.reconciler.VirtualServiceReconciler;
 import dev.lvs.operator.status.DeletionGate;
@@ -96,6 +97,10 @@ public final class LvsOperator implements AutoCloseable {
     operator.register(
         new RealServerReconciler(aggregator, gate, events, clock),
         o -> requeue(o, config.requeuePeriod()));
+    VipPoolReconciler pools = new VipPoolReconciler(config.namespace(), clock);
+    operator.register(
+        pools,
+        o -> requeue(o.withLabelSelector(pools.namespaceSelector()), config.requeuePeriod()));
     AgentDaemonSetReconciler agents =
         new AgentDaemonSetReconciler(config.agent(), config.namespace());
     operator.register(

@@ -95,6 +95,7 @@ class ChartIT {
         podAnnotations: {pod: annotated}
         priorityClassName: system-node-critical
         maxUnavailable: 10%
+      vipPools: {enforcement: Enforce}
       metrics:
         serviceMonitor: {enabled: true, interval: 15s, labels: {release: prom}}
         podMonitor: {enabled: true, interval: 15s, scrapeTimeout: 10s}
@@ -160,7 +161,9 @@ class ChartIT {
             "RoleBinding/lvs-operator",
             "Service/lvs-operator-metrics",
             "Deployment/lvs-operator",
-            "PodDisruptionBudget/lvs-operator");
+            "PodDisruptionBudget/lvs-operator",
+            "ValidatingAdmissionPolicy/lvs-operator-vip-pools",
+            "ValidatingAdmissionPolicyBinding/lvs-operator-vip-pools");
     for (HasMetadata o : objects) {
       assertThat(o.getMetadata().getLabels())
           .as(o.getKind())
@@ -236,7 +239,10 @@ class ChartIT {
         .containsEntry(
             "agent-args",
             List.of(
-                "--resync-period=30s", "--expire-nodest-conn=1", "--expire-quiescent-template=1"))
+                "--resync-period=30s",
+                "--expire-nodest-conn=1",
+                "--expire-quiescent-template=1",
+                "--vip-pools=Warn"))
         .containsEntry("agent-tolerations", List.of(Map.of("operator", "Exists")));
   }
 
@@ -251,7 +257,8 @@ class ChartIT {
                 "agent.expireNodestConn=null",
                 "--set",
                 "agent.expireQuiescentTemplate=null"));
-    assertThat(config).containsEntry("agent-args", List.of("--resync-period=30s"));
+    assertThat(config)
+        .containsEntry("agent-args", List.of("--resync-period=30s", "--vip-pools=Warn"));
   }
 
   @Test
@@ -289,6 +296,7 @@ class ChartIT {
                 "--expire-quiescent-template=0",
                 "--conn-reuse-mode=2",
                 "--director-interface=bond0",
+                "--vip-pools=Enforce",
                 "--once"));
 
     Deployment d = only(objects, Deployment.class);
@@ -336,7 +344,9 @@ class ChartIT {
         .containsExactly(
             "[lvs.dev] [virtualservices, realservers] [get, list, watch]",
             "[lvs.dev] [virtualservices/status, realservers/status] [patch]",
-            "[] [nodes] [get, list, watch]");
+            "[] [nodes] [get, list, watch]",
+            "[lvs.dev] [vippools] [get, list, watch]",
+            "[] [namespaces] [get, list, watch]");
     Role role = only(objects, Role.class);
     assertThat(role.getRules())
         .extracting(
@@ -351,6 +361,8 @@ class ChartIT {
         .containsExactly(
             "[apps] [daemonsets] [] [list, watch, create]",
             "[apps] [daemonsets] [lvs-operator-agent] [get, patch]",
+            "[] [configmaps] [] [list, watch, create]",
+            "[] [configmaps] [lvs-vip-pools] [get, patch]",
             "[coordination.k8s.io] [leases] [] [create]",
             "[coordination.k8s.io] [leases] [lvs-operator-leader] [get, update, patch]");
   }
@@ -585,6 +597,10 @@ class ChartIT {
     allowed(agent, "list", "virtualservices.lvs.dev", "-A");
     allowed(agent, "watch", "realservers.lvs.dev", "-A");
     allowed(agent, "watch", "nodes");
+    allowed(agent, "watch", "vippools.lvs.dev");
+    allowed(agent, "list", "namespaces");
+    denied(agent, "create", "vippools.lvs.dev");
+    denied(agent, "patch", "namespaces");
     allowed(agent, "patch", "virtualservices.lvs.dev", "--subresource=status", "-n", "default");
     allowed(agent, "patch", "realservers.lvs.dev", "--subresource=status", "-n", "default");
     denied(agent, "patch", "virtualservices.lvs.dev", "-n", "default");

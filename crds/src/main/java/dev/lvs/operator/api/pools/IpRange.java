@@ -5,6 +5,8 @@ import java.math.BigInteger;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -141,6 +143,27 @@ public record IpRange(int family, BigInteger first, BigInteger last)
     return family == other.family
         && first.compareTo(other.last) <= 0
         && other.first.compareTo(last) <= 0;
+  }
+
+  /**
+   * The fewest CIDRs that cover exactly this range, lowest first ({@code 10.0.0.1-10.0.0.6} is
+   * 10.0.0.1/32, 10.0.0.2/31, 10.0.0.4/31, 10.0.0.6/32): for CEL, which can test {@code
+   * cidr(c).containsIP(ip)} but cannot compare addresses. At most 2 × bits CIDRs.
+   */
+  public List<String> toCidrs() {
+    int bits = family == 4 ? 32 : 128;
+    List<String> out = new ArrayList<>();
+    BigInteger at = first;
+    while (at.compareTo(last) <= 0) {
+      // The largest block aligned at `at` that does not pass `last`.
+      int size = at.signum() == 0 ? bits : Math.min(bits, at.getLowestSetBit());
+      while (at.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(last) > 0) {
+        size--;
+      }
+      out.add(toAddress(family, at).getHostAddress() + "/" + (bits - size));
+      at = at.add(BigInteger.ONE.shiftLeft(size));
+    }
+    return out;
   }
 
   /** The number of addresses. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lvs.operator.api.IpLiterals;
 import java.math.BigInteger;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class IpRangeTest {
@@ -48,6 +49,34 @@ class IpRangeTest {
     assertThat(
             IpRange.parse("2001:db8::/120").overlaps(IpRange.parse("2001:db8::ff-2001:db8::1ff")))
         .isTrue();
+  }
+
+  @Test
+  void rangesBecomeTheFewestCidrsThatCoverThemExactly() {
+    assertThat(IpRange.parse("10.0.0.1-10.0.0.6").toCidrs())
+        .containsExactly("10.0.0.1/32", "10.0.0.2/31", "10.0.0.4/31", "10.0.0.6/32");
+    assertThat(IpRange.parse("192.0.2.0/24").toCidrs()).containsExactly("192.0.2.0/24");
+    assertThat(IpRange.parse("0.0.0.0/0").toCidrs()).containsExactly("0.0.0.0/0");
+    assertThat(IpRange.parse("::/0").toCidrs()).containsExactly("0:0:0:0:0:0:0:0/0");
+    assertThat(IpRange.parse("255.255.255.254-255.255.255.255").toCidrs())
+        .containsExactly("255.255.255.254/31");
+    assertThat(IpRange.parse("2001:db8::10-2001:db8::1f").toCidrs())
+        .containsExactly("2001:db8:0:0:0:0:0:10/124");
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 500; i++) {
+      long a = random.nextInt(1 << 20);
+      long b = a + random.nextInt(5000);
+      IpRange r = new IpRange(4, BigInteger.valueOf(a), BigInteger.valueOf(b));
+      List<IpRange> cover = r.toCidrs().stream().map(IpRange::parse).toList();
+      BigInteger total = cover.stream().map(IpRange::size).reduce(BigInteger.ZERO, BigInteger::add);
+      assertThat(total).as("%s", r).isEqualTo(r.size());
+      assertThat(cover.get(0).first()).isEqualTo(r.first());
+      assertThat(cover.get(cover.size() - 1).last()).isEqualTo(r.last());
+      for (int k = 1; k < cover.size(); k++) {
+        assertThat(cover.get(k).first()).isEqualTo(cover.get(k - 1).last().add(BigInteger.ONE));
+      }
+      assertThat(cover.size()).isLessThanOrEqualTo(64);
+    }
   }
 
   @Test
