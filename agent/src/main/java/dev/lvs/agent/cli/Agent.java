@@ -24,6 +24,7 @@ import dev.lvs.agent.sync.SyncResult;
 import dev.lvs.agent.sync.SyncRunner;
 import dev.lvs.agent.sync.Syncer;
 import dev.lvs.agent.sysctl.Sysctls;
+import dev.lvs.operator.util.BoundedShutdown;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;

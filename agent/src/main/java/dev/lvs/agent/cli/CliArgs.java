@@ -1,6 +1,7 @@
 package dev.lvs.agent.cli;
 
 import dev.lvs.agent.state.AgentSettings;
+import dev.lvs.operator.util.BoundedShutdown;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
