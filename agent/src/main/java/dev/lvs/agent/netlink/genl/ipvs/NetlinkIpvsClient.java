@@ -107,7 +107,8 @@ public final class NetlinkIpvsClient implements IpvsClient {
     try {
       replies = channel.execute(IpvsCodec.getService(family.id(), key), op);
     } catch (NetlinkException e) {
-      if (e.isNotFound()) {
+      // ESRCH only: ENOENT here is a stale family id (a module reload), not a missing service.
+      if (e.errno() == NetlinkException.ESRCH && !(e instanceof NetlinkProtocolException)) {
         return Optional.empty();
       }
       throw e;
