@@ -1,9 +1,10 @@
 package dev.lvs.operator;
 
-import dev.lvs.operator.BoundedShutdown.Step;
 import dev.lvs.operator.config.OperatorOptions;
 import dev.lvs.operator.config.OperatorOptions.Parsed;
 import dev.lvs.operator.config.OperatorOptions.UsageException;
+import dev.lvs.operator.util.BoundedShutdown;
+import dev.lvs.operator.util.BoundedShutdown.Step;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;

@@ -12,9 +12,13 @@ import dev.lvs.agent.report.SyncMetrics;
 import dev.lvs.agent.source.KubernetesSource;
 import dev.lvs.agent.source.ManifestSource;
 import dev.lvs.agent.source.Source;
+import dev.lvs.agent.state.ActualState;
 import dev.lvs.agent.state.DesiredState;
+import dev.lvs.agent.state.Ownership;
 import dev.lvs.agent.state.OwnershipStore;
 import dev.lvs.agent.state.Problem;
+import dev.lvs.agent.state.StateDirectoryLock;
+import dev.lvs.agent.sync.Adoption;
 import dev.lvs.agent.sync.Applier;
 import dev.lvs.agent.sync.ApplyResult;
 import dev.lvs.agent.sync.KernelReader;
@@ -24,6 +28,7 @@ import dev.lvs.agent.sync.SyncResult;
 import dev.lvs.agent.sync.SyncRunner;
 import dev.lvs.agent.sync.Syncer;
 import dev.lvs.agent.sysctl.Sysctls;
+import dev.lvs.operator.util.BoundedShutdown;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -73,6 +78,9 @@ public final class Agent {
       return 0;
     }
   }
+
+  /** The lock on the state directory of {@code run}, held until the process ends. */
+  private static volatile StateDirectoryLock stateLock;
 
   /** The shutdown of {@code run}, once its hook is installed. */
   private static volatile BoundedShutdown shutdown;
@@ -162,6 +170,13 @@ public final class Agent {
 
   /** {@code cleanup}: removes everything owned; 0 when all of it is gone. */
   public static int cleanup(java.nio.file.Path stateDir, PrintStream err) throws IOException {
+    try (StateDirectoryLock lock = StateDirectoryLock.acquire(stateDir, "cleanup")) {
+      return cleanupLocked(stateDir, err);
+    }
+  }
+
+  private static int cleanupLocked(java.nio.file.Path stateDir, PrintStream err)
+      throws IOException {
     OwnershipStore store = OwnershipStore.open(stateDir);
     if (store.current().isEmpty()) {
       log.info("cleanup: {} records nothing; nothing to do", store.file());
@@ -172,12 +187,12 @@ public final class Agent {
         IpvsClient closeIpvs = ipvs) {
       Sysctls sysctls = KernelFactory.sysctls();
       KernelReader reader = new KernelReader(ipvs, addresses, sysctls);
-      Plan plan =
-          Planner.diff(
-              DesiredState.EMPTY,
-              reader.read(reader.interfaces(), DesiredState.EMPTY, store.current()),
-              store.current());
-      ApplyResult result = new Applier(ipvs, addresses, sysctls).apply(plan, store.current());
+      Ownership owned = store.current();
+      ActualState actual = reader.read(reader.interfaces(), DesiredState.EMPTY, owned);
+      // What a killed run was creating is removed too, if the kernel holds it as it was asked for.
+      Adoption.resolve(owned, actual).forEach(line -> log.info("cleanup: {}", line));
+      Plan plan = Planner.diff(DesiredState.EMPTY, actual, owned);
+      ApplyResult result = new Applier(ipvs, addresses, sysctls).apply(plan, owned);
       store.save(result.ownership());
       if (!result.failures().isEmpty()) {
         err.println("lvs-agent cleanup: " + result.failures().size() + " change(s) failed:");
@@ -222,6 +237,9 @@ public final class Agent {
     }
 
     static Resources open(RunOptions o) throws IOException {
+      // Held until the process ends (the kernel releases it then, however it ends); referenced,
+      // so that the collector never closes its file.
+      stateLock = StateDirectoryLock.acquire(o.stateDir(), o.once() ? "run --once" : "run");
       OwnershipStore store = OwnershipStore.open(o.stateDir());
       IpvsClient ipvs = KernelFactory.ipvs();
       AddressClient addresses = KernelFactory.addresses();

@@ -2,6 +2,7 @@ package dev.lvs.agent.cli;
 
 import dev.lvs.agent.pools.PoolEnforcement;
 import dev.lvs.agent.state.AgentSettings;
+import dev.lvs.operator.util.BoundedShutdown;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

@@ -19,6 +19,7 @@ public final class Ownership {
   private final Map<ServiceKey, Set<DestinationKey>> services = new LinkedHashMap<>();
   private final Map<OwnedAddress.Key, OwnedAddress> addresses = new LinkedHashMap<>();
   private final Map<String, OwnedSysctl> sysctls = new LinkedHashMap<>();
+  private final Intents intents = new Intents();
 
   public static Ownership empty() {
     return new Ownership();
@@ -29,11 +30,32 @@ public final class Ownership {
     services.forEach((k, v) -> c.services.put(k, new LinkedHashSet<>(v)));
     c.addresses.putAll(addresses);
     c.sysctls.putAll(sysctls);
+    c.intents.clearAndAddAll(intents);
     return c;
   }
 
+  /** Nothing owned and nothing intended. */
   public boolean isEmpty() {
-    return services.isEmpty() && addresses.isEmpty() && sysctls.isEmpty();
+    return services.isEmpty() && addresses.isEmpty() && sysctls.isEmpty() && intents.isEmpty();
+  }
+
+  /**
+   * What is about to be created (write-ahead), or what an interrupted apply may have created: see
+   * {@link Intents}. Changed in place.
+   */
+  public Intents intents() {
+    return intents;
+  }
+
+  /**
+   * Drops every record of a kernel object: after a reboot, none of them exists any more, and an
+   * object with the same key was made by someone else.
+   */
+  public void clear() {
+    services.clear();
+    addresses.clear();
+    sysctls.clear();
+    intents.clear();
   }
 
   // IPVS services and their destinations.
@@ -112,12 +134,13 @@ public final class Ownership {
     return o instanceof Ownership other
         && services.equals(other.services)
         && addresses.equals(other.addresses)
-        && sysctls.equals(other.sysctls);
+        && sysctls.equals(other.sysctls)
+        && intents.equals(other.intents);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(services, addresses, sysctls);
+    return Objects.hash(services, addresses, sysctls, intents);
   }
 
   @Override
@@ -128,6 +151,7 @@ public final class Ownership {
         + addresses.values()
         + ", sysctls="
         + sysctls
+        + (intents.isEmpty() ? "" : ", intents=" + intents)
         + "}";
   }
 }

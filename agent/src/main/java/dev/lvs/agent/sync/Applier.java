@@ -4,6 +4,7 @@ import dev.lvs.agent.ipvs.IpvsClient;
 import dev.lvs.agent.link.AddressClient;
 import dev.lvs.agent.netlink.NetlinkException;
 import dev.lvs.agent.state.ArpSysctls;
+import dev.lvs.agent.state.Intents;
 import dev.lvs.agent.state.OwnedAddress;
 import dev.lvs.agent.state.OwnedSysctl;
 import dev.lvs.agent.state.Ownership;
@@ -37,9 +38,15 @@ public final class Applier {
     this.sysctls = sysctls;
   }
 
-  /** Applies {@code plan}; {@code ownership} is not changed, the result carries the new one. */
+  /**
+   * Applies {@code plan}; {@code ownership} is not changed, the result carries the new one. The
+   * intents in {@code ownership} are those an earlier, interrupted apply left ({@link Adoption});
+   * the result keeps intents only for creates whose outcome is unknown (a timeout).
+   */
   public ApplyResult apply(Plan plan, Ownership ownership) {
     Ownership owned = ownership.copy();
+    Intents prior = owned.intents().copy();
+    owned.intents().clear();
     for (Forget f : plan.forgets()) {
       log.info(f.describe());
       f.applyTo(owned);
@@ -68,8 +75,15 @@ public final class Applier {
         if (exists && owns(owned, step)) {
           message += ": already in the kernel though the read did not list it: kept as ours";
           done[i] = true; // there, so what needs it may go on; the next sync re-reads
+        } else if (exists && Adoption.adoptOnExists(step, prior, owned)) {
+          message +=
+              ": already in the kernel though the read did not list it, and intended by an"
+                  + " apply that was interrupted: adopted";
+          done[i] = true;
         } else if (exists) {
           message += ": created by something else meanwhile, left alone";
+        } else if (Adoption.outcomeUnknown(e)) {
+          Adoption.intend(step, owned); // it may have been created: the next sync resolves it
         }
         log.warn("failed: {}: {}", step.describe(), message);
         failures.add(new StepFailure(step, message));

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads what the agent needs from the kernel: links and addresses always; the IPVS table only when
  * the node wants or owns IPVS services (so real servers never need the ip_vs module); destinations
- * only of owned services; the sysctls desired or owned. An owned service missing from the dump is
- * asked for by key before it is taken as gone.
+ * only of owned (or intended) services; the sysctls desired, owned or intended. An owned service
+ * missing from the dump is asked for by key before it is taken as gone.
  */
 public final class KernelReader {
   private static final Logger log = LoggerFactory.getLogger(KernelReader.class);
@@ -57,7 +57,10 @@ public final class KernelReader {
         services.put(e.service().key(), e.service());
       }
       confirmAbsence(owned, services);
-      for (ServiceKey key : owned.services()) {
+      Set<ServiceKey> listed = new java.util.LinkedHashSet<>(owned.services());
+      listed.addAll(owned.intents().services().keySet()); // to adopt ({@link Adoption})
+      listed.addAll(owned.intents().destinations().keySet());
+      for (ServiceKey key : listed) {
         if (!services.containsKey(key)) {
           continue;
         }
@@ -70,6 +73,7 @@ public final class KernelReader {
     }
     Set<String> paths = new TreeSet<>(desired.sysctls().keySet());
     paths.addAll(owned.sysctls().keySet());
+    paths.addAll(owned.intents().sysctls().keySet());
     Map<String, Optional<String>> values = new LinkedHashMap<>();
     for (String path : paths) {
       values.put(path, sysctls.read(path));
@@ -100,7 +104,10 @@ public final class KernelReader {
 
   /** Whether the IPVS table is read: only when the node wants or owns IPVS services. */
   static boolean needsIpvs(DesiredState desired, Ownership owned) {
-    return !desired.services().isEmpty() || !owned.services().isEmpty();
+    return !desired.services().isEmpty()
+        || !owned.services().isEmpty()
+        || !owned.intents().services().isEmpty()
+        || !owned.intents().destinations().isEmpty();
   }
 
   /** The links and addresses of the node. */

@@ -18,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One sync: {@code desired = compute(snapshot)}, {@code actual = read()}, {@code plan =
- * diff(desired, actual, owned)}, {@code apply(plan)}, record ownership, report. Always the whole
+ * One sync: {@code desired = compute(snapshot)}, {@code actual = read()}, adopt what an interrupted
+ * apply created ({@link Adoption}), {@code plan = diff(desired, actual, owned)}, record what the
+ * plan will create (write-ahead), {@code apply(plan)}, record ownership, report. Always the whole
  * node, never "what the event touched". Until every source has loaded, removals are held back.
  * {@code actual} is read from the kernel on a full resync and from a {@link KernelCache} otherwise.
  */
@@ -86,11 +87,13 @@ public final class Syncer {
       Snapshot snapshot = source.snapshot();
       SyncResult result;
       synchronized (kernelLock) {
-        KernelCache cached = fullResync ? null : cache;
+        Ownership owned = store.current();
+        // Intents left by an interrupted apply are resolved against a fresh read of the kernel.
+        boolean adopting = !owned.intents().isEmpty();
+        KernelCache cached = fullResync || adopting ? null : cache;
         cache = null; // until this sync has completed without a failure
         KernelReader.Interfaces interfaces =
             cached != null ? cached.interfaces() : reader.interfaces();
-        Ownership owned = store.current();
         HostInterfaces hostInterfaces =
             HostInterfaces.from(interfaces.links(), interfaces.addresses());
         DesiredState desired =
@@ -106,6 +109,7 @@ public final class Syncer {
         lastReadKernel = actual == null;
         if (actual == null) {
           actual = reader.read(interfaces, desired, owned);
+          Adoption.resolve(owned, actual).forEach(line -> log.info("state: {}", line));
           cached = KernelCache.of(actual, KernelReader.needsIpvs(desired, owned));
         }
         Plan plan = Planner.diff(desired, actual, owned);
@@ -122,6 +126,8 @@ public final class Syncer {
           }
           plan = additive;
         }
+        // Write-ahead: what the plan creates is on disk (fsynced) before the first of it exists.
+        store.save(Adoption.writeAhead(plan, owned));
         ApplyResult applied = applier.apply(plan, owned);
         store.save(applied.ownership());
         if (applied.failures().isEmpty()) {

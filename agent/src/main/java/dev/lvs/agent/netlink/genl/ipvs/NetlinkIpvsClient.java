@@ -24,7 +24,9 @@ import java.util.Optional;
 /**
  * {@link IpvsClient} over generic netlink. The IPVS family id is dynamic and resolved once, when
  * the client is created; without the ip_vs module that fails with a {@link
- * dev.lvs.agent.netlink.genl.GenlFamilyNotFoundException} saying so.
+ * dev.lvs.agent.netlink.genl.GenlFamilyNotFoundException} saying so. A module reload gives the
+ * family a new id, and the old one then fails with ENOENT: the agent's {@code
+ * dev.lvs.agent.cli.LazyIpvsClient} opens a new client then.
  *
  * <p>Every failure is a {@link dev.lvs.agent.netlink.NetlinkException} whose operation names the
  * command and the objects, e.g. {@code IPVS NEW_DEST TCP 172.16.58.1:80 -> 172.16.58.7:80}.
@@ -105,7 +107,8 @@ public final class NetlinkIpvsClient implements IpvsClient {
     try {
       replies = channel.execute(IpvsCodec.getService(family.id(), key), op);
     } catch (NetlinkException e) {
-      if (e.isNotFound()) {
+      // ESRCH only: ENOENT here is a stale family id (a module reload), not a missing service.
+      if (e.errno() == NetlinkException.ESRCH && !(e instanceof NetlinkProtocolException)) {
         return Optional.empty();
       }
       throw e;

@@ -62,6 +62,18 @@ class NetlinkIpvsClientGetServiceTest {
     assertThat(ipvs.getService(key)).isEmpty();
   }
 
+  /**
+   * ENOENT is not "no such service" (the kernel says ESRCH): it is the controller's answer to a
+   * stale family id after a module reload, and must reach the caller that re-opens the socket.
+   */
+  @Test
+  void enoentIsAnErrorNotAMissingService() {
+    kernel.then(req -> List.of(datagram(error(req, NetlinkException.ENOENT, null))));
+    assertThatThrownBy(() -> ipvs.getService(key))
+        .isInstanceOfSatisfying(
+            NetlinkException.class, e -> assertThat(e.errno()).isEqualTo(NetlinkException.ENOENT));
+  }
+
   @Test
   void otherErrorsNameTheCommand() {
     kernel.then(req -> List.of(datagram(error(req, NetlinkException.EPERM, null))));

@@ -1,4 +1,4 @@
-package dev.lvs.agent.cli;
+package dev.lvs.operator.util;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,8 +18,7 @@ import org.slf4j.LoggerFactory;
  * <p>Halting also ends the shutdowns that can never finish by themselves, such as a library that
  * calls {@link System#exit} from inside the hook (that call blocks forever).
  *
- * <p>The operator has the same class ({@code dev.lvs.operator.BoundedShutdown}): the two modules
- * share nothing but the CRD types.
+ * <p>Shared by the operator and the node agent (both depend on this module).
  */
 public final class BoundedShutdown {
   private static final Logger log = LoggerFactory.getLogger(BoundedShutdown.class);
@@ -40,8 +39,11 @@ public final class BoundedShutdown {
     this(name, timeout, status -> Runtime.getRuntime().halt(status));
   }
 
-  /** A shutdown that ends with {@code halt}, given the exit status (tests). */
-  BoundedShutdown(String name, Duration timeout, IntConsumer halt) {
+  /**
+   * A shutdown that ends with {@code halt}, given the exit status: tests, and callers that log or
+   * flush before halting.
+   */
+  public BoundedShutdown(String name, Duration timeout, IntConsumer halt) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("the shutdown timeout must be positive: " + timeout);
     }

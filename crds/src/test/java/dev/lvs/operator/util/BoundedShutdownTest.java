@@ -1,9 +1,9 @@
-package dev.lvs.operator;
+package dev.lvs.operator.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lvs.operator.BoundedShutdown.Step;
+import dev.lvs.operator.util.BoundedShutdown.Step;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
