@@ -315,7 +315,8 @@ class PlannerTest {
     assertThat(plan.steps()).isEmpty();
     assertThat(plan.forgets())
         .extracting(Forget::getClass)
-        .containsExactlyInAnyOrder(Forget.Service.class, Forget.Address.class, Forget.Sysctl.class);
+        .containsExactlyInAnyOrder(
+            Forget.Service.class, Forget.Address.class, Forget.Sysctl.class, Forget.Sysctl.class);
   }
 
   @Test
