@@ -63,6 +63,13 @@ public final class Agent {
         r.source.problems().forEach(p -> err.println("  " + p));
       }
       SyncResult result = r.syncer(o).sync();
+      try {
+        if (!r.reporter.flush(ONCE_LOAD_TIMEOUT)) {
+          err.println("lvs-agent: not every status write was made before exiting");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       List<String> problems = new ArrayList<>(r.source.problems());
       result.problems().stream().map(Problem::toString).forEach(problems::add);
       if (!problems.isEmpty() || !r.source.hasSynced()) {
@@ -262,6 +269,7 @@ public final class Agent {
     @Override
     public void close() {
       source.close();
+      reporter.close();
       ipvs.close();
       addresses.close();
       if (kube != null) {
