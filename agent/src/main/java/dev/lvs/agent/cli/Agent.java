@@ -122,11 +122,12 @@ public final class Agent {
     if (o.metricsPort() > 0) {
       http =
           AgentHttpServer.start(
+              o.metricsAddress(),
               o.metricsPort(),
               syncer::isReady,
               health::problem,
               r.metrics,
-              new IpvsMetrics(r.ipvs, r.store::current, r.kernelLock));
+              r.ipvsMetrics);
     }
     AgentHttpServer httpServer = http;
     BoundedShutdown s =
@@ -209,6 +210,7 @@ public final class Agent {
     final Reporter reporter;
     final KubernetesClient kube;
     final SyncMetrics metrics = new SyncMetrics();
+    final IpvsMetrics ipvsMetrics;
     final Object kernelLock = new Object();
 
     private Resources(
@@ -226,6 +228,7 @@ public final class Agent {
       this.source = source;
       this.reporter = reporter;
       this.kube = kube;
+      this.ipvsMetrics = new IpvsMetrics(store::current);
     }
 
     static Resources open(RunOptions o) throws IOException {
@@ -257,7 +260,7 @@ public final class Agent {
           o.nodeName(),
           o.settings(),
           source,
-          new KernelReader(ipvs, addresses, sysctls),
+          new KernelReader(ipvs, addresses, sysctls, ipvsMetrics),
           new Applier(ipvs, addresses, sysctls),
           store,
           reporter,

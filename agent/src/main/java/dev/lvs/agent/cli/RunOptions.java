@@ -1,6 +1,7 @@
 package dev.lvs.agent.cli;
 
 import dev.lvs.agent.state.AgentSettings;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -17,6 +18,7 @@ public record RunOptions(
     Optional<Integer> expireNodestConn,
     Optional<Integer> expireQuiescentTemplate,
     Optional<Integer> connReuseMode,
+    InetAddress metricsAddress,
     int metricsPort,
     Duration shutdownTimeout) {
 
