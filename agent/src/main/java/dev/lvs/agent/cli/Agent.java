@@ -24,6 +24,7 @@ import dev.lvs.agent.sync.SyncResult;
 import dev.lvs.agent.sync.SyncRunner;
 import dev.lvs.agent.sync.Syncer;
 import dev.lvs.agent.sysctl.Sysctls;
+import dev.lvs.agent.watch.AddressWatcher;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -33,6 +34,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -42,6 +45,13 @@ import org.slf4j.LoggerFactory;
 public final class Agent {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
   static final Duration ONCE_LOAD_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * How often the sysctls the agent set are compared with /proc/sys (a handful of reads): a {@code
+   * sysctl --system} that resets arp_ignore is repaired within this plus the minimum sync interval.
+   * /proc/sys has no change notification (inotify sees nothing there), hence the poll.
+   */
+  static final Duration SYSCTL_CHECK_PERIOD = Duration.ofSeconds(2);
 
   private Agent() {}
 
@@ -130,6 +140,40 @@ public final class Agent {
               r.ipvsMetrics);
     }
     AgentHttpServer httpServer = http;
+    AddressWatcher watcher = null;
+    try {
+      watcher =
+          AddressWatcher.start(
+              () -> {
+                syncer.interfacesChanged();
+                runner.trigger();
+              });
+    } catch (IOException e) {
+      log.warn(
+          "watch: cannot subscribe to address changes ({}); drift is found by the resync only",
+          e.getMessage());
+    }
+    AddressWatcher addressWatcher = watcher;
+    ScheduledExecutorService sysctlCheck =
+        Executors.newSingleThreadScheduledExecutor(
+            t -> {
+              Thread th = new Thread(t, "lvs-sysctl-check");
+              th.setDaemon(true);
+              return th;
+            });
+    sysctlCheck.scheduleWithFixedDelay(
+        () -> {
+          try {
+            if (syncer.sysctlsDrifted(r.sysctls)) {
+              runner.trigger();
+            }
+          } catch (RuntimeException e) {
+            log.warn("sysctl check failed: {}", e.toString());
+          }
+        },
+        SYSCTL_CHECK_PERIOD.toMillis(),
+        SYSCTL_CHECK_PERIOD.toMillis(),
+        TimeUnit.MILLISECONDS);
     BoundedShutdown s =
         new BoundedShutdown(
             "lvs-agent",
@@ -150,6 +194,10 @@ public final class Agent {
               log.info("stopping: finishing the current sync, then exiting");
               r.source.close();
             }));
+    steps.add(new BoundedShutdown.Step("the sysctl check", sysctlCheck::shutdownNow));
+    if (addressWatcher != null) {
+      steps.add(new BoundedShutdown.Step("the address watch", addressWatcher::close));
+    }
     steps.add(new BoundedShutdown.Step("the sync loop (waits for a running sync)", runner::close));
     if (httpServer != null) {
       steps.add(new BoundedShutdown.Step("the HTTP endpoints", httpServer::close));

@@ -125,6 +125,16 @@ public final class KernelReader {
     }
   }
 
+  /** The current values of {@code paths}. */
+  public Map<String, Optional<String>> sysctls(java.util.Collection<String> paths)
+      throws IOException {
+    Map<String, Optional<String>> values = new LinkedHashMap<>();
+    for (String path : paths) {
+      values.put(path, sysctls.read(path));
+    }
+    return values;
+  }
+
   /** Whether the IPVS table is read: only when the node wants or owns IPVS services. */
   static boolean needsIpvs(DesiredState desired, Ownership owned) {
     return !desired.services().isEmpty() || !owned.services().isEmpty();
