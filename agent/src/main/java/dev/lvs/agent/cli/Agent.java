@@ -28,6 +28,7 @@ import dev.lvs.agent.sync.SyncResult;
 import dev.lvs.agent.sync.SyncRunner;
 import dev.lvs.agent.sync.Syncer;
 import dev.lvs.agent.sysctl.Sysctls;
+import dev.lvs.agent.watch.AddressWatcher;
 import dev.lvs.operator.util.BoundedShutdown;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -38,6 +39,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -47,6 +50,13 @@ import org.slf4j.LoggerFactory;
 public final class Agent {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
   static final Duration ONCE_LOAD_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * How often the sysctls the agent set are compared with /proc/sys (a handful of reads): a {@code
+   * sysctl --system} that resets arp_ignore is repaired within this plus the minimum sync interval.
+   * /proc/sys has no change notification (inotify sees nothing there), hence the poll.
+   */
+  static final Duration SYSCTL_CHECK_PERIOD = Duration.ofSeconds(2);
 
   private Agent() {}
 
@@ -68,6 +78,13 @@ public final class Agent {
         r.source.problems().forEach(p -> err.println("  " + p));
       }
       SyncResult result = r.syncer(o).sync();
+      try {
+        if (!r.reporter.flush(ONCE_LOAD_TIMEOUT)) {
+          err.println("lvs-agent: not every status write was made before exiting");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       List<String> problems = new ArrayList<>(r.source.problems());
       result.problems().stream().map(Problem::toString).forEach(problems::add);
       if (!problems.isEmpty() || !r.source.hasSynced()) {
@@ -123,13 +140,48 @@ public final class Agent {
     if (o.metricsPort() > 0) {
       http =
           AgentHttpServer.start(
+              o.metricsAddress(),
               o.metricsPort(),
               syncer::isReady,
               health::problem,
               r.metrics,
-              new IpvsMetrics(r.ipvs, r.store::current, r.kernelLock));
+              r.ipvsMetrics);
     }
     AgentHttpServer httpServer = http;
+    AddressWatcher watcher = null;
+    try {
+      watcher =
+          AddressWatcher.start(
+              () -> {
+                syncer.interfacesChanged();
+                runner.trigger();
+              });
+    } catch (IOException e) {
+      log.warn(
+          "watch: cannot subscribe to address changes ({}); drift is found by the resync only",
+          e.getMessage());
+    }
+    AddressWatcher addressWatcher = watcher;
+    ScheduledExecutorService sysctlCheck =
+        Executors.newSingleThreadScheduledExecutor(
+            t -> {
+              Thread th = new Thread(t, "lvs-sysctl-check");
+              th.setDaemon(true);
+              return th;
+            });
+    sysctlCheck.scheduleWithFixedDelay(
+        () -> {
+          try {
+            if (syncer.sysctlsDrifted(r.sysctls)) {
+              runner.trigger();
+            }
+          } catch (RuntimeException e) {
+            log.warn("sysctl check failed: {}", e.toString());
+          }
+        },
+        SYSCTL_CHECK_PERIOD.toMillis(),
+        SYSCTL_CHECK_PERIOD.toMillis(),
+        TimeUnit.MILLISECONDS);
     BoundedShutdown s =
         new BoundedShutdown(
             "lvs-agent",
@@ -150,6 +202,10 @@ public final class Agent {
               log.info("stopping: finishing the current sync, then exiting");
               r.source.close();
             }));
+    steps.add(new BoundedShutdown.Step("the sysctl check", sysctlCheck::shutdownNow));
+    if (addressWatcher != null) {
+      steps.add(new BoundedShutdown.Step("the address watch", addressWatcher::close));
+    }
     steps.add(new BoundedShutdown.Step("the sync loop (waits for a running sync)", runner::close));
     if (httpServer != null) {
       steps.add(new BoundedShutdown.Step("the HTTP endpoints", httpServer::close));
@@ -217,6 +273,7 @@ public final class Agent {
     final Reporter reporter;
     final KubernetesClient kube;
     final SyncMetrics metrics = new SyncMetrics();
+    final IpvsMetrics ipvsMetrics;
     final Object kernelLock = new Object();
 
     private Resources(
@@ -234,6 +291,7 @@ public final class Agent {
       this.source = source;
       this.reporter = reporter;
       this.kube = kube;
+      this.ipvsMetrics = new IpvsMetrics(store::current);
     }
 
     static Resources open(RunOptions o) throws IOException {
@@ -268,7 +326,7 @@ public final class Agent {
           o.nodeName(),
           o.settings(),
           source,
-          new KernelReader(ipvs, addresses, sysctls),
+          new KernelReader(ipvs, addresses, sysctls, ipvsMetrics),
           new Applier(ipvs, addresses, sysctls),
           store,
           reporter,
@@ -280,6 +338,7 @@ public final class Agent {
     @Override
     public void close() {
       source.close();
+      reporter.close();
       ipvs.close();
       addresses.close();
       if (kube != null) {

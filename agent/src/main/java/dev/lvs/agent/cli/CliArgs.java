@@ -2,7 +2,9 @@ package dev.lvs.agent.cli;
 
 import dev.lvs.agent.pools.PoolEnforcement;
 import dev.lvs.agent.state.AgentSettings;
+import dev.lvs.agent.state.Ips;
 import dev.lvs.operator.util.BoundedShutdown;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,7 +21,17 @@ public final class CliArgs {
   public static final String DEFAULT_STATE_DIR = "/var/lib/lvs-agent";
   public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(30);
   public static final Duration DEFAULT_MIN_SYNC_INTERVAL = Duration.ofSeconds(1);
-  public static final int DEFAULT_METRICS_PORT = 9100;
+
+  /**
+   * Not 9100 (node-exporter's) nor anything in 9100-9999, the range of Prometheus' exporter port
+   * allocations, which is fully allocated; not a port of the Kubernetes node components (kubelet
+   * 10248/10250/10255, kube-proxy 10249/10256, 10257/10259) either.
+   */
+  public static final int DEFAULT_METRICS_PORT = 10731;
+
+  /** Without --metrics-address and $HOST_IP: loopback, never every address. */
+  public static final String DEFAULT_METRICS_ADDRESS = "127.0.0.1";
+
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = BoundedShutdown.DEFAULT_TIMEOUT;
 
   static final String USAGE =
@@ -68,7 +80,10 @@ public final class CliArgs {
                                   Off ignores pools (default: Warn). Node, host-interface,
                                   loopback, link-local and multicast addresses are refused in
                                   every mode. Manifests (--manifests) have no pools: Off.
-        --metrics-port PORT       /healthz, /readyz, /metrics port; 0 disables (default: 9100)
+        --metrics-port PORT       /healthz, /readyz, /metrics port; 0 disables (default: 10731)
+        --metrics-address IP      the one address they listen on (default: $HOST_IP, the node's
+                                  IP from the downward API, else 127.0.0.1); 0.0.0.0 or :: for
+                                  every address, which on a director includes its VIPs
         --shutdown-timeout DURATION
                                   on SIGTERM, how long the orderly stop may take before the
                                   agent exits anyway; a sync's kernel changes are never cut
@@ -105,6 +120,7 @@ public final class CliArgs {
           "--conn-reuse-mode",
           "--vip-pools",
           "--metrics-port",
+          "--metrics-address",
           "--shutdown-timeout");
   private static final Set<String> RUN_SWITCHES = Set.of("--once");
 
@@ -160,6 +176,20 @@ public final class CliArgs {
         throw new UsageException("run: --metrics-port must be 0-65535, not " + port);
       }
     }
+    String addressText =
+        opts.getOrDefault(
+            "--metrics-address",
+            env.getOrDefault("HOST_IP", "").isBlank()
+                ? DEFAULT_METRICS_ADDRESS
+                : env.get("HOST_IP"));
+    InetAddress metricsAddress =
+        Ips.parse(addressText.trim())
+            .orElseThrow(
+                () ->
+                    new UsageException(
+                        "run: --metrics-address (or $HOST_IP) must be an IP address, not \""
+                            + addressText
+                            + "\""));
     Duration shutdownTimeout = duration(opts, "--shutdown-timeout", DEFAULT_SHUTDOWN_TIMEOUT);
     if (shutdownTimeout.isZero()) {
       throw new UsageException("run: --shutdown-timeout must be positive");
@@ -188,6 +218,7 @@ public final class CliArgs {
             expire,
             expireTemplate,
             reuse,
+            metricsAddress,
             port,
             shutdownTimeout,
             vipPools));

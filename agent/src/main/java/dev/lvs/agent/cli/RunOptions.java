@@ -2,6 +2,7 @@ package dev.lvs.agent.cli;
 
 import dev.lvs.agent.pools.PoolEnforcement;
 import dev.lvs.agent.state.AgentSettings;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,6 +19,7 @@ public record RunOptions(
     Optional<Integer> expireNodestConn,
     Optional<Integer> expireQuiescentTemplate,
     Optional<Integer> connReuseMode,
+    InetAddress metricsAddress,
     int metricsPort,
     Duration shutdownTimeout,
     PoolEnforcement vipPools) {

@@ -24,6 +24,7 @@ final class Native {
   static final int SO_SNDBUFFORCE = 32;
   static final int SO_RCVBUFFORCE = 33;
   static final int SOL_NETLINK = 270;
+  static final int NETLINK_ADD_MEMBERSHIP = 1;
   static final int NETLINK_CAP_ACK = 10;
   static final int NETLINK_EXT_ACK = 11;
   static final int MSG_TRUNC = 0x20;

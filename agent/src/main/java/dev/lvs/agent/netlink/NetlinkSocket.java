@@ -133,6 +133,18 @@ public final class NetlinkSocket implements NetlinkTransport {
     }
   }
 
+  /**
+   * Joins a multicast group (NETLINK_ADD_MEMBERSHIP), e.g. rtnetlink's RTNLGRP_IPV4_IFADDR: the
+   * kernel then sends this socket the group's notifications.
+   */
+  public void joinGroup(int group) throws NetlinkException {
+    ensureOpen();
+    if (!setInt(libc, fd, Native.SOL_NETLINK, Native.NETLINK_ADD_MEMBERSHIP, group)) {
+      throw new NetlinkException(
+          "join netlink group " + group, Native.errno(), "setsockopt(NETLINK_ADD_MEMBERSHIP)");
+    }
+  }
+
   /** The port id the kernel assigned to this socket (nl_pid). */
   public int portId() {
     return portId;

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -18,9 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code /healthz} (the sync loop makes progress: {@link SyncHealth}), {@code /readyz} (a sync
  * completed with every source loaded) and {@code /metrics} (Prometheus text), on the JDK's built-in
- * HTTP server. A scrape reads IPVS counters under the kernel lock, which a long sync holds: scrapes
- * run one at a time (another one gets 503 at once) on a pool with room for the probes, so the
- * kubelet's probes never wait behind a scrape.
+ * HTTP server, on one address (the node's InternalIP in a cluster: not every address of a
+ * hostNetwork pod, which on a director includes its VIPs). A scrape only formats what is in memory
+ * (the IPVS counters of the last kernel read, {@link IpvsMetrics}); still, scrapes run one at a
+ * time (another one gets 503 at once) on a pool with room for the probes, so the kubelet's probes
+ * never wait behind one.
  */
 public final class AgentHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentHttpServer.class);
@@ -41,13 +44,14 @@ public final class AgentHttpServer implements AutoCloseable {
    * @param unhealthy why the agent is not healthy, or empty ({@link SyncHealth#problem})
    */
   public static AgentHttpServer start(
+      InetAddress address,
       int port,
       BooleanSupplier ready,
       Supplier<Optional<String>> unhealthy,
       SyncMetrics metrics,
       IpvsMetrics ipvs)
       throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
     ExecutorService executor =
         Executors.newFixedThreadPool(
             THREADS,
@@ -90,9 +94,9 @@ public final class AgentHttpServer implements AutoCloseable {
             if (ipvs != null) {
               ipvs.write(t);
             }
-          } catch (IOException | RuntimeException e) {
-            log.warn("metrics: reading IPVS counters failed: {}", e.getMessage());
-            t.header("lvs_ipvs_scrape_error", "gauge", "1 when reading IPVS counters failed.")
+          } catch (RuntimeException e) {
+            log.warn("metrics: rendering failed: {}", e.toString());
+            t.header("lvs_ipvs_scrape_error", "gauge", "1 when rendering the metrics failed.")
                 .sample("lvs_ipvs_scrape_error", 1);
           } finally {
             scrape.release();
@@ -101,7 +105,9 @@ public final class AgentHttpServer implements AutoCloseable {
         });
     server.start();
     log.info(
-        "http: serving /healthz, /readyz and /metrics on port {}", server.getAddress().getPort());
+        "http: serving /healthz, /readyz and /metrics on {}:{}",
+        address.getHostAddress(),
+        server.getAddress().getPort());
     return new AgentHttpServer(server, executor);
   }
 

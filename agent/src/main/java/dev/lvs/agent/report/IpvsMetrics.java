@@ -1,12 +1,11 @@
 package dev.lvs.agent.report;
 
 import dev.lvs.agent.ipvs.DestinationEntry;
-import dev.lvs.agent.ipvs.IpvsClient;
 import dev.lvs.agent.ipvs.IpvsStats;
 import dev.lvs.agent.ipvs.ServiceEntry;
 import dev.lvs.agent.ipvs.ServiceKey;
 import dev.lvs.agent.state.Ownership;
-import java.io.IOException;
+import dev.lvs.agent.sync.KernelReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,34 +14,54 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * IPVS counters of the services the agent owns, read from the kernel on each scrape. Services owned
- * by anything else are not exported.
+ * IPVS counters of the services the agent owns, as the sync's last kernel read found them ({@link
+ * KernelReader.IpvsReadListener}): a scrape never asks the kernel, so it neither waits for the
+ * kernel lock nor lets an anonymous client keep IPVS busy with dumps. The counters are as old as
+ * that read (a full resync reads the kernel, every {@code --resync-period}); {@code
+ * lvs_ipvs_counters_read_timestamp_seconds} says when it was. Services owned by anything else are
+ * not exported.
  */
-public final class IpvsMetrics {
-  private final IpvsClient ipvs;
-  private final Supplier<Ownership> ownership;
-  private final Object kernelLock;
+public final class IpvsMetrics implements KernelReader.IpvsReadListener {
+  private record Read(
+      List<ServiceEntry> services,
+      Map<ServiceKey, List<DestinationEntry>> destinations,
+      long epochSeconds) {}
 
-  public IpvsMetrics(IpvsClient ipvs, Supplier<Ownership> ownership, Object kernelLock) {
-    this.ipvs = ipvs;
+  private final Supplier<Ownership> ownership;
+  private volatile Read last = new Read(List.of(), Map.of(), 0);
+
+  public IpvsMetrics(Supplier<Ownership> ownership) {
     this.ownership = ownership;
-    this.kernelLock = kernelLock;
   }
 
-  void write(PrometheusText t) throws IOException {
+  @Override
+  public void kernelRead(
+      List<ServiceEntry> services, Map<ServiceKey, List<DestinationEntry>> destinations) {
+    last =
+        new Read(
+            List.copyOf(services),
+            Map.copyOf(destinations),
+            java.time.Instant.now().getEpochSecond());
+  }
+
+  void write(PrometheusText t) {
+    Read read = last;
     Set<ServiceKey> owned = ownership.get().services();
     List<ServiceEntry> services = new ArrayList<>();
     Map<ServiceKey, List<DestinationEntry>> destinations = new LinkedHashMap<>();
-    if (!owned.isEmpty()) {
-      synchronized (kernelLock) {
-        for (ServiceEntry s : ipvs.listServices()) {
-          if (owned.contains(s.service().key())) {
-            services.add(s);
-            destinations.put(s.service().key(), ipvs.listDestinations(s.service().key()));
-          }
-        }
+    for (ServiceEntry s : read.services()) {
+      ServiceKey key = s.service().key();
+      if (owned.contains(key)) {
+        services.add(s);
+        destinations.put(key, read.destinations().getOrDefault(key, List.of()));
       }
     }
+    t.header(
+            "lvs_ipvs_counters_read_timestamp_seconds",
+            "gauge",
+            "When the IPVS counters below were read from the kernel (the last full read of a"
+                + " sync); 0 before the first.")
+        .sample("lvs_ipvs_counters_read_timestamp_seconds", read.epochSeconds());
     String[][] counters = {
       {"connections", "Connections scheduled."},
       {"packets_in", "Packets in."},

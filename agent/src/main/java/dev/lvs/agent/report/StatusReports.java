@@ -1,5 +1,6 @@
 package dev.lvs.agent.report;
 
+import dev.lvs.agent.state.DesiredAddress;
 import dev.lvs.agent.state.Involvement;
 import dev.lvs.agent.state.ObjectRef;
 import dev.lvs.agent.state.Problem;
@@ -9,9 +10,12 @@ import dev.lvs.operator.api.v1alpha1.NodeReport;
 import dev.lvs.operator.api.v1alpha1.RealServer;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -40,6 +44,12 @@ public final class StatusReports {
   }
 
   public static Writes compute(SyncResult result, String nodeName) {
+    return compute(result, nodeName, result.desired().addresses().values());
+  }
+
+  /** {@link #compute(SyncResult, String)} with the desired addresses passed in (tests count). */
+  static Writes compute(
+      SyncResult result, String nodeName, Collection<DesiredAddress> desiredAddresses) {
     Map<ObjectRef, List<Problem>> problems = new LinkedHashMap<>();
     for (Problem p : result.problems()) {
       if (p.virtualService() != null) {
@@ -82,12 +92,13 @@ public final class StatusReports {
       }
     }
     List<VipsWrite> vips = new ArrayList<>();
+    Set<String> loVips = healthyLoVips(desiredAddresses, problems);
     for (RealServer rs : result.snapshot().realServers()) {
       if (rs.getSpec() == null || !nodeName.equals(rs.getSpec().getNodeName())) {
         continue;
       }
       ObjectRef ref = ObjectRef.of(rs);
-      List<String> want = heldVips(result, ref, problems);
+      List<String> want = heldVips(result, ref, loVips);
       List<String> current =
           rs.getStatus() == null || rs.getStatus().getVips() == null
               ? List.of()
@@ -103,25 +114,41 @@ public final class StatusReports {
     return new Writes(reports, vips);
   }
 
-  /** The VIPs a RealServer holds: those of VirtualServices without conflicts or failures. */
-  private static List<String> heldVips(
-      SyncResult result, ObjectRef rs, Map<ObjectRef, List<Problem>> problems) {
+  /**
+   * The VIPs a RealServer holds: those wanted on lo by a VirtualService without conflicts or
+   * failures. {@code healthyLoVips} is built once per sync ({@link #healthyLoVips}).
+   */
+  private static List<String> heldVips(SyncResult result, ObjectRef rs, Set<String> healthyLoVips) {
     List<String> wanted = result.desired().realServerVips().getOrDefault(rs, List.of());
     List<String> held = new ArrayList<>();
     for (String vip : wanted) {
-      boolean ok =
-          result.desired().addresses().values().stream()
-              .filter(a -> a.address().getHostAddress().equals(vip) && !a.isDirectorVip())
-              .flatMap(a -> a.wantedBy().stream())
-              .anyMatch(
-                  vs ->
-                      problems.getOrDefault(vs, List.of()).stream()
-                          .noneMatch(p -> p.kind() != Problem.Kind.INVALID));
-      if (ok) {
+      if (healthyLoVips.contains(vip)) {
         held.add(vip);
       }
     }
     return held;
+  }
+
+  /**
+   * The real-server (lo) VIPs wanted by at least one VirtualService whose problems are at most bad
+   * input: one pass over the desired addresses.
+   */
+  private static Set<String> healthyLoVips(
+      Collection<DesiredAddress> desiredAddresses, Map<ObjectRef, List<Problem>> problems) {
+    Set<String> healthy = new HashSet<>();
+    for (DesiredAddress a : desiredAddresses) {
+      if (a.isDirectorVip()) {
+        continue;
+      }
+      for (ObjectRef vs : a.wantedBy()) {
+        if (problems.getOrDefault(vs, List.of()).stream()
+            .noneMatch(p -> p.kind() != Problem.Kind.INVALID)) {
+          healthy.add(a.address().getHostAddress());
+          break;
+        }
+      }
+    }
+    return healthy;
   }
 
   /** The entry of a service this node is leaving, while removals of kernel state fail. */

@@ -30,18 +30,6 @@ public record AgentSettings(
           Optional.of(DEFAULT_EXPIRE_QUIESCENT_TEMPLATE),
           Optional.empty());
 
-  /**
-   * {@link #COMMAND_LINE} without {@code expire_quiescent_template}: the settings the sync tests
-   * (agent/src/test/.../sync) are written against, from before that sysctl was managed. Moving them
-   * to COMMAND_LINE is a change of those tests only.
-   */
-  public static final AgentSettings DEFAULTS =
-      new AgentSettings(
-          Optional.empty(),
-          Optional.of(DEFAULT_EXPIRE_NODEST_CONN),
-          Optional.empty(),
-          Optional.empty());
-
   public AgentSettings withDirectorInterface(String name) {
     return new AgentSettings(
         Optional.ofNullable(name), expireNodestConn, expireQuiescentTemplate, connReuseMode);

@@ -33,7 +33,7 @@ final class KernelCache {
   private final boolean ipvsListed;
   private final Map<ServiceKey, IpvsService> services;
   private final Map<ServiceKey, Map<DestinationKey, IpvsDestination>> destinations;
-  private final List<Link> links;
+  private List<Link> links;
   private final Map<OwnedAddress.Key, IfAddress> addresses = new LinkedHashMap<>();
   private final Map<String, Optional<String>> sysctls;
 
@@ -60,6 +60,25 @@ final class KernelCache {
   /** The links and addresses, as {@link KernelReader#interfaces()} would read them. */
   KernelReader.Interfaces interfaces() {
     return new KernelReader.Interfaces(links, new ArrayList<>(addresses.values()));
+  }
+
+  /** Takes links and addresses as just read (after an address notification). */
+  void replaceInterfaces(KernelReader.Interfaces read) {
+    links = read.links();
+    addresses.clear();
+    for (IfAddress a : read.addresses()) {
+      addresses.put(key(a), a);
+    }
+  }
+
+  /** Takes sysctl values as just read (after the sysctl check saw a change). */
+  void replaceSysctls(Map<String, Optional<String>> read) {
+    sysctls.putAll(read);
+  }
+
+  /** The sysctl values the cache knows. */
+  Map<String, Optional<String>> sysctls() {
+    return Map.copyOf(sysctls);
   }
 
   /**

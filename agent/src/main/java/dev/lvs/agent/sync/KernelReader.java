@@ -14,6 +14,7 @@ import dev.lvs.agent.state.ActualState;
 import dev.lvs.agent.state.DesiredState;
 import dev.lvs.agent.state.Ownership;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +37,32 @@ public final class KernelReader {
   private final AddressClient addresses;
   private final dev.lvs.agent.sysctl.Sysctls sysctls;
 
+  private final IpvsReadListener listener;
+
+  /** Told of each read of the IPVS table, with its counters (for /metrics). */
+  public interface IpvsReadListener {
+    /**
+     * @param services every service of the dump
+     * @param destinations the destinations of the owned services that were listed
+     */
+    void kernelRead(
+        List<ServiceEntry> services, Map<ServiceKey, List<DestinationEntry>> destinations);
+  }
+
   public KernelReader(
       IpvsClient ipvs, AddressClient addresses, dev.lvs.agent.sysctl.Sysctls sysctls) {
+    this(ipvs, addresses, sysctls, (s, d) -> {});
+  }
+
+  public KernelReader(
+      IpvsClient ipvs,
+      AddressClient addresses,
+      dev.lvs.agent.sysctl.Sysctls sysctls,
+      IpvsReadListener listener) {
     this.ipvs = ipvs;
     this.addresses = addresses;
     this.sysctls = sysctls;
+    this.listener = listener;
   }
 
   /** Links and addresses: read first, as the desired state depends on them. */
@@ -53,7 +75,9 @@ public final class KernelReader {
     Map<ServiceKey, IpvsService> services = new LinkedHashMap<>();
     Map<ServiceKey, Map<DestinationKey, IpvsDestination>> destinations = new LinkedHashMap<>();
     if (needsIpvs(desired, owned)) {
-      for (ServiceEntry e : ipvs.listServices()) {
+      List<ServiceEntry> entries = new ArrayList<>(ipvs.listServices());
+      Map<ServiceKey, List<DestinationEntry>> destEntries = new LinkedHashMap<>();
+      for (ServiceEntry e : entries) {
         services.put(e.service().key(), e.service());
       }
       confirmAbsence(owned, services);
@@ -65,11 +89,14 @@ public final class KernelReader {
           continue;
         }
         Map<DestinationKey, IpvsDestination> dests = new LinkedHashMap<>();
-        for (DestinationEntry d : ipvs.listDestinations(key)) {
+        List<DestinationEntry> listed = ipvs.listDestinations(key);
+        for (DestinationEntry d : listed) {
           dests.put(d.destination().key(), d.destination());
         }
         destinations.put(key, dests);
+        destEntries.put(key, listed);
       }
+      listener.kernelRead(entries, destEntries);
     }
     Set<String> paths = new TreeSet<>(desired.sysctls().keySet());
     paths.addAll(owned.sysctls().keySet());
@@ -100,6 +127,16 @@ public final class KernelReader {
         services.put(key, got.get());
       }
     }
+  }
+
+  /** The current values of {@code paths}. */
+  public Map<String, Optional<String>> sysctls(java.util.Collection<String> paths)
+      throws IOException {
+    Map<String, Optional<String>> values = new LinkedHashMap<>();
+    for (String path : paths) {
+      values.put(path, sysctls.read(path));
+    }
+    return values;
   }
 
   /** Whether the IPVS table is read: only when the node wants or owns IPVS services. */

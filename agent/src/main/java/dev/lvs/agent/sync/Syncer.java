@@ -41,6 +41,14 @@ public final class Syncer {
   private KernelCache cache; // guarded by kernelLock
   private volatile boolean lastReadKernel;
   private boolean warnedNotLoaded;
+  private final java.util.concurrent.atomic.AtomicBoolean interfacesChanged =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean sysctlsChanged =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** The sysctl values as the last sync left them (what the sysctl check compares against). */
+  private volatile java.util.Map<String, java.util.Optional<String>> sysctlsAfterSync =
+      java.util.Map.of();
 
   public Syncer(
       String nodeName,
@@ -92,6 +100,14 @@ public final class Syncer {
         boolean adopting = !owned.intents().isEmpty();
         KernelCache cached = fullResync || adopting ? null : cache;
         cache = null; // until this sync has completed without a failure
+        boolean rereadInterfaces = interfacesChanged.getAndSet(false);
+        boolean rereadSysctls = sysctlsChanged.getAndSet(false);
+        if (cached != null && rereadInterfaces) {
+          cached.replaceInterfaces(reader.interfaces());
+        }
+        if (cached != null && rereadSysctls) {
+          cached.replaceSysctls(reader.sysctls(cached.sysctls().keySet()));
+        }
         KernelReader.Interfaces interfaces =
             cached != null ? cached.interfaces() : reader.interfaces();
         HostInterfaces hostInterfaces =
@@ -133,6 +149,9 @@ public final class Syncer {
         if (applied.failures().isEmpty()) {
           applied.applied().forEach(cached::record);
           cache = cached;
+          sysctlsAfterSync = cached.sysctls();
+        } else {
+          sysctlsAfterSync = java.util.Map.of();
         }
         result = new SyncResult(now, loaded, snapshot, desired, plan, applied);
       }
@@ -160,6 +179,42 @@ public final class Syncer {
       metrics.recordError(Duration.ofNanos(System.nanoTime() - start), now.getEpochSecond());
       throw e;
     }
+  }
+
+  /**
+   * An address was added or removed by someone (an rtnetlink notification): the next sync reads the
+   * links and addresses again instead of trusting its cached view. The caller triggers it.
+   */
+  public void interfacesChanged() {
+    interfacesChanged.set(true);
+  }
+
+  /**
+   * Whether a sysctl the last sync wanted or owned now differs from the value that sync left (a
+   * {@code sysctl --system}, say); if so, the next sync reads the sysctls again. Reads only
+   * /proc/sys (a few files), takes no lock: cheap enough to run every few seconds. The caller
+   * triggers the sync.
+   */
+  public boolean sysctlsDrifted(dev.lvs.agent.sysctl.Sysctls current) {
+    java.util.Map<String, java.util.Optional<String>> expected = sysctlsAfterSync;
+    for (java.util.Map.Entry<String, java.util.Optional<String>> e : expected.entrySet()) {
+      java.util.Optional<String> now;
+      try {
+        now = current.read(e.getKey());
+      } catch (IOException ex) {
+        continue; // the sync reports unreadable sysctls itself
+      }
+      if (!now.map(String::trim).equals(e.getValue().map(String::trim))) {
+        log.info(
+            "sysctl: {} is {}, the last sync left {}: syncing",
+            e.getKey(),
+            now.orElse("(missing)"),
+            e.getValue().orElse("(missing)"));
+        sysctlsChanged.set(true);
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the last sync read the kernel (false: it diffed against the cached view). */

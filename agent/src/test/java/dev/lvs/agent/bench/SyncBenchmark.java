@@ -170,7 +170,7 @@ public final class SyncBenchmark {
       Syncer syncer =
           new Syncer(
               NODE,
-              AgentSettings.DEFAULTS,
+              AgentSettings.COMMAND_LINE,
               source,
               new KernelReader(ipvs, addrs, sysctls),
               new Applier(ipvs, addrs, sysctls),

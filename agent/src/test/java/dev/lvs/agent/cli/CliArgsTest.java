@@ -32,7 +32,8 @@ class CliArgsTest {
     assertThat(o.expireQuiescentTemplate()).contains(1);
     assertThat(o.settings()).isEqualTo(AgentSettings.COMMAND_LINE);
     assertThat(o.connReuseMode()).isEmpty();
-    assertThat(o.metricsPort()).isEqualTo(9100);
+    assertThat(o.metricsPort()).isEqualTo(10731);
+    assertThat(o.metricsAddress().getHostAddress()).isEqualTo("127.0.0.1");
     assertThat(o.directorInterface()).isEmpty();
     assertThat(o.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
   }
@@ -105,6 +106,25 @@ class CliArgsTest {
         .isEqualTo(new Command.Cleanup(Path.of("/x")));
   }
 
+  @Test
+  void metricsAddressIsTheNodesIpFromTheEnvironmentUnlessGiven() throws UsageException {
+    assertThat(run(Map.of("HOST_IP", "172.16.58.2"), "run", "--node-name", "a").metricsAddress())
+        .isEqualTo(dev.lvs.agent.state.Ips.literal("172.16.58.2"));
+    assertThat(
+            run(
+                    Map.of("HOST_IP", "172.16.58.2"),
+                    "run",
+                    "--node-name",
+                    "a",
+                    "--metrics-address",
+                    "fd00::2")
+                .metricsAddress())
+        .isEqualTo(dev.lvs.agent.state.Ips.literal("fd00::2"));
+    assertThatThrownBy(() -> run(Map.of("HOST_IP", "node1"), "run", "--node-name", "a"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("$HOST_IP");
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -118,6 +138,7 @@ class CliArgsTest {
         "run --node-name a --expire-quiescent-template 2",
         "run --node-name a --expire-quiescent-template -1",
         "run --node-name a --metrics-port 70000",
+        "run --node-name a --metrics-address node1.example",
         "run --node-name a --once=yes",
         "run --node-name a --conn-reuse-mode x",
         "run --node-name a --shutdown-timeout 0s",

@@ -113,7 +113,7 @@ class KubernetesStatusReporterIT {
    * wrote. An empty apply would not (x's field manager owns it), and nothing else ever would.
    */
   @Test
-  void theNewNodeClearsVipsThePreviousNodeWrote() {
+  void theNewNodeClearsVipsThePreviousNodeWrote() throws InterruptedException {
     List<Node> nodes =
         List.of(
             node("lb1", Map.of("lvs.dev/director", "true"), "172.16.58.2"),
@@ -127,13 +127,15 @@ class KubernetesStatusReporterIT {
     vs.getMetadata().setCreationTimestamp(null);
     client.resource(vs).create();
 
-    new KubernetesStatusReporter(client, "x", Clock.systemUTC())
-        .report(
-            StatusReportsTest.result(
-                "x",
-                client.resources(VirtualService.class).inNamespace("default").list().getItems(),
-                List.of(fetch("moving")),
-                nodes));
+    KubernetesStatusReporter x = new KubernetesStatusReporter(client, "x", Clock.systemUTC());
+    x.report(
+        StatusReportsTest.result(
+            "x",
+            client.resources(VirtualService.class).inNamespace("default").list().getItems(),
+            List.of(fetch("moving")),
+            nodes));
+    assertThat(x.flush(Duration.ofSeconds(30))).isTrue();
+    x.close();
     assertThat(vips("moving")).containsExactly("172.16.58.1");
 
     client
@@ -162,8 +164,10 @@ class KubernetesStatusReporterIT {
     assertThat(vips("moving")).as("an empty apply by y leaves x's list").isNotEmpty();
 
     // y serves no VirtualService for it (none selects it any more): it holds no VIP.
-    new KubernetesStatusReporter(client, "y", Clock.systemUTC())
-        .report(StatusReportsTest.result("y", List.of(), List.of(fetch("moving")), nodes));
+    KubernetesStatusReporter y = new KubernetesStatusReporter(client, "y", Clock.systemUTC());
+    y.report(StatusReportsTest.result("y", List.of(), List.of(fetch("moving")), nodes));
+    assertThat(y.flush(Duration.ofSeconds(30))).isTrue();
+    y.close();
     assertThat(vips("moving")).isEmpty();
     assertThat(fetch("moving").getStatus().getVipsObservedAt()).isNull();
   }

@@ -48,7 +48,7 @@ class StatusReportsTest {
             servers,
             nodes,
             nodeName,
-            AgentSettings.DEFAULTS,
+            AgentSettings.COMMAND_LINE,
             HostInterfaces.of("eth0", "172.16.58.2"));
     return new SyncResult(
         Instant.EPOCH,

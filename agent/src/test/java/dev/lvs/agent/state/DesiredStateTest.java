@@ -52,7 +52,7 @@ class DesiredStateTest {
   static DesiredState compute(
       List<VirtualService> vs, List<RealServer> rs, String nodeName, String internalIp) {
     return DesiredState.compute(
-        vs, rs, NODES, nodeName, AgentSettings.DEFAULTS, HostInterfaces.of("eth0", internalIp));
+        vs, rs, NODES, nodeName, AgentSettings.COMMAND_LINE, HostInterfaces.of("eth0", internalIp));
   }
 
   static Stream<Arguments> roles() {
@@ -194,7 +194,7 @@ class DesiredStateTest {
               SERVERS,
               nodes,
               n.getMetadata().getName(),
-              AgentSettings.DEFAULTS,
+              AgentSettings.COMMAND_LINE,
               HostInterfaces.NONE);
       assertThat(d.services().isEmpty())
           .as(n.getMetadata().getName())
@@ -215,7 +215,7 @@ class DesiredStateTest {
             List.of(rs3),
             nodes,
             "lb1",
-            AgentSettings.DEFAULTS,
+            AgentSettings.COMMAND_LINE,
             HostInterfaces.of("eth0", "172.16.58.2"));
     assertThat(v4.services().get(WEB_KEY).destinations().values())
         .extracting(
@@ -227,7 +227,7 @@ class DesiredStateTest {
             List.of(rs3),
             nodes,
             "lb1",
-            AgentSettings.DEFAULTS,
+            AgentSettings.COMMAND_LINE,
             HostInterfaces.of("eth0", "172.16.58.2", "2001:db8::2"));
     DesiredService s6 = v6.services().values().iterator().next();
     assertThat(s6.service().key().family()).isEqualTo(ServiceKey.AF_INET6);
@@ -249,7 +249,7 @@ class DesiredStateTest {
             List.of(rs("rs1", "2001:db8::7", "rs1", 1)),
             NODES,
             "rs1",
-            AgentSettings.DEFAULTS,
+            AgentSettings.COMMAND_LINE,
             HostInterfaces.NONE);
     assertThat(d.addresses().values())
         .singleElement()
@@ -286,7 +286,7 @@ class DesiredStateTest {
             });
     DesiredState d =
         DesiredState.compute(
-            List.of(v), List.of(), NODES, "lb1", AgentSettings.DEFAULTS, HostInterfaces.NONE);
+            List.of(v), List.of(), NODES, "lb1", AgentSettings.COMMAND_LINE, HostInterfaces.NONE);
     IpvsService s = d.services().values().iterator().next().service();
     assertThat(s.key().protocol()).isEqualTo(ServiceKey.IPPROTO_UDP);
     assertThat(s.scheduler()).isEqualTo("rr");
@@ -301,7 +301,12 @@ class DesiredStateTest {
     VirtualService v6 = vs("web6", "2001:db8::1", 80, s -> s.setLocalNode(localNode(null)));
     DesiredState d =
         DesiredState.compute(
-            List.of(v4, v6), List.of(), NODES, "lb1", AgentSettings.DEFAULTS, HostInterfaces.NONE);
+            List.of(v4, v6),
+            List.of(),
+            NODES,
+            "lb1",
+            AgentSettings.COMMAND_LINE,
+            HostInterfaces.NONE);
     assertThat(d.services().values())
         .flatExtracting(s -> s.destinations().values())
         .extracting(
@@ -370,7 +375,9 @@ class DesiredStateTest {
   @Test
   void directorInterfaceFlagAndConnReuseMode() {
     AgentSettings settings =
-        AgentSettings.DEFAULTS.withDirectorInterface("bond0.100-long-name").withConnReuseMode(0);
+        AgentSettings.COMMAND_LINE
+            .withDirectorInterface("bond0.100-long-name")
+            .withConnReuseMode(0);
     DesiredState d =
         DesiredState.compute(List.of(web()), SERVERS, NODES, "lb1", settings, HostInterfaces.NONE);
     DesiredAddress vip = d.addresses().values().iterator().next();
@@ -382,7 +389,7 @@ class DesiredStateTest {
   @Test
   void directorWithoutFindableInterfaceStillProgramsIpvsAndSaysWhy() {
     DesiredState d =
-        DesiredState.compute(List.of(web()), SERVERS, NODES, "lb1", AgentSettings.DEFAULTS);
+        DesiredState.compute(List.of(web()), SERVERS, NODES, "lb1", AgentSettings.COMMAND_LINE);
     assertThat(d.services()).containsOnlyKeys(WEB_KEY);
     assertThat(d.addresses()).isEmpty();
     assertThat(d.problems())
@@ -405,7 +412,7 @@ class DesiredStateTest {
         servers,
         nodes,
         "lb1",
-        AgentSettings.DEFAULTS,
+        AgentSettings.COMMAND_LINE,
         HostInterfaces.of("eth0", "172.16.58.2"));
   }
 
@@ -491,7 +498,7 @@ class DesiredStateTest {
             List.of(rs("rs2", null, "rs2", 5)),
             List.of(director("lb1", "172.16.58.2"), rs2),
             "rs2",
-            AgentSettings.DEFAULTS,
+            AgentSettings.COMMAND_LINE,
             HostInterfaces.of("eth0", "172.16.58.8"));
     assertThat(d.realServerVips())
         .containsExactlyEntriesOf(Map.of(new ObjectRef("default", "rs2"), List.of("172.16.58.1")));

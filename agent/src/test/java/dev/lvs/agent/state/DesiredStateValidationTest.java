@@ -33,7 +33,7 @@ class DesiredStateValidationTest {
 
   static DesiredState onDirector(List<VirtualService> vs, List<RealServer> rs) {
     return DesiredState.compute(
-        vs, rs, NODES, "lb1", AgentSettings.DEFAULTS, HostInterfaces.of("eth0", "172.16.58.2"));
+        vs, rs, NODES, "lb1", AgentSettings.COMMAND_LINE, HostInterfaces.of("eth0", "172.16.58.2"));
   }
 
   /** VirtualService default/bad on 172.16.58.9:80, selecting app=bad. */
@@ -132,7 +132,7 @@ class DesiredStateValidationTest {
             List.of(broken),
             NODES,
             "rs1",
-            AgentSettings.DEFAULTS,
+            AgentSettings.COMMAND_LINE,
             HostInterfaces.of("eth0", "172.16.58.7"));
     assertThat(d.addresses()).isEmpty();
     assertThat(d.problems())

@@ -42,7 +42,7 @@ class OwnedServiceMissingFromDumpTest {
   Syncer syncer() throws IOException {
     return new Syncer(
         "lb1",
-        AgentSettings.DEFAULTS,
+        AgentSettings.COMMAND_LINE,
         source,
         new KernelReader(ipvs, addrs, sysctls),
         new Applier(ipvs, addrs, sysctls),
@@ -60,7 +60,7 @@ class OwnedServiceMissingFromDumpTest {
         snap.realServers(),
         snap.nodes(),
         "lb1",
-        AgentSettings.DEFAULTS,
+        AgentSettings.COMMAND_LINE,
         HostInterfaces.from(i.links(), i.addresses()));
   }
 

@@ -56,7 +56,7 @@ class PlannerTest {
         servers,
         List.of(director("lb1", "172.16.58.2"), node("rs1", Map.of(), "172.16.58.7")),
         "lb1",
-        AgentSettings.DEFAULTS,
+        AgentSettings.COMMAND_LINE,
         HostInterfaces.of("eth0", "172.16.58.2"));
   }
 
@@ -77,7 +77,11 @@ class PlannerTest {
         Map.of(KEY, d),
         LINKS,
         List.of(NODE_IP, VIP_ON_ETH0),
-        Map.of("net/ipv4/vs/expire_nodest_conn", Optional.of("1")));
+        Map.of(
+            "net/ipv4/vs/expire_nodest_conn",
+            Optional.of("1"),
+            "net/ipv4/vs/expire_quiescent_template",
+            Optional.of("1")));
   }
 
   static Ownership ownsWeb(IpvsDestination... dests) {
@@ -88,6 +92,7 @@ class PlannerTest {
     }
     o.addAddress(new OwnedAddress(2, "eth0", VIP, 32, "eth0:lvs"));
     o.putSysctl("net/ipv4/vs/expire_nodest_conn", new OwnedSysctl("0", "1"));
+    o.putSysctl("net/ipv4/vs/expire_quiescent_template", new OwnedSysctl("0", "1"));
     return o;
   }
 
@@ -97,7 +102,11 @@ class PlannerTest {
         Map.of(),
         LINKS,
         List.of(NODE_IP),
-        Map.of("net/ipv4/vs/expire_nodest_conn", Optional.of("0")));
+        Map.of(
+            "net/ipv4/vs/expire_nodest_conn",
+            Optional.of("0"),
+            "net/ipv4/vs/expire_quiescent_template",
+            Optional.of("0")));
   }
 
   @Test
@@ -110,12 +119,13 @@ class PlannerTest {
             Step.AddDestination.class,
             Step.AddDestination.class,
             Step.SetSysctl.class,
+            Step.SetSysctl.class,
             Step.AddAddress.class);
     assertThat(plan.steps().get(1).describe())
         .isEqualTo(
             "ipvs: add destination 172.16.58.7:80 to TCP 172.16.58.1:80 (weight 2, route) for"
                 + " default/web <- default/rs1");
-    assertThat(plan.steps().get(4).describe()).contains("172.16.58.1/32", "eth0", "label eth0:lvs");
+    assertThat(plan.steps().get(5).describe()).contains("172.16.58.1/32", "eth0", "label eth0:lvs");
     assertThat(plan.problems()).isEmpty();
   }
 
@@ -160,7 +170,7 @@ class PlannerTest {
             withReady(director("lb1", "172.16.58.2"), "True"),
             withReady(node("rs1", Map.of(), "172.16.58.7"), rs1Ready)),
         "lb1",
-        AgentSettings.DEFAULTS,
+        AgentSettings.COMMAND_LINE,
         HostInterfaces.of("eth0", "172.16.58.2"));
   }
 
@@ -245,7 +255,11 @@ class PlannerTest {
             Map.of(KEY, Map.of(RS1.key(), RS1, RS2.key(), RS2)),
             LINKS,
             List.of(NODE_IP, new IfAddress(2, VIP, 32, "eth0:keep")),
-            Map.of("net/ipv4/vs/expire_nodest_conn", Optional.of("1")));
+            Map.of(
+                "net/ipv4/vs/expire_nodest_conn",
+                Optional.of("1"),
+                "net/ipv4/vs/expire_quiescent_template",
+                Optional.of("1")));
     Plan desiredGone = Planner.diff(DesiredState.EMPTY, relabelled, owned);
     assertThat(desiredGone.steps()).noneMatch(s -> s instanceof Step.DeleteAddress);
     assertThat(desiredGone.forgets()).anyMatch(f -> f instanceof Forget.Address);
@@ -258,7 +272,10 @@ class PlannerTest {
     assertThat(plan.steps())
         .extracting(Step::getClass)
         .containsExactly(
-            Step.DeleteAddress.class, Step.DeleteService.class, Step.RestoreSysctl.class);
+            Step.DeleteAddress.class,
+            Step.DeleteService.class,
+            Step.RestoreSysctl.class,
+            Step.RestoreSysctl.class);
     assertThat(((Step.RestoreSysctl) plan.steps().get(2)).original()).isEqualTo("0");
   }
 
@@ -270,7 +287,11 @@ class PlannerTest {
             Map.of(),
             LINKS,
             List.of(NODE_IP),
-            Map.of("net/ipv4/vs/expire_nodest_conn", Optional.of("1")));
+            Map.of(
+                "net/ipv4/vs/expire_nodest_conn",
+                Optional.of("1"),
+                "net/ipv4/vs/expire_quiescent_template",
+                Optional.of("1")));
     Plan plan = Planner.diff(webDirector(), flushed, ownsWeb(RS1, RS2));
     assertThat(plan.steps())
         .extracting(Step::getClass)
@@ -294,7 +315,8 @@ class PlannerTest {
     assertThat(plan.steps()).isEmpty();
     assertThat(plan.forgets())
         .extracting(Forget::getClass)
-        .containsExactlyInAnyOrder(Forget.Service.class, Forget.Address.class, Forget.Sysctl.class);
+        .containsExactlyInAnyOrder(
+            Forget.Service.class, Forget.Address.class, Forget.Sysctl.class, Forget.Sysctl.class);
   }
 
   @Test
@@ -305,7 +327,7 @@ class PlannerTest {
             List.of(rs("rs1", "172.16.58.7", "rs1", 2)),
             List.of(node("rs1", Map.of(), "172.16.58.7")),
             "rs1",
-            AgentSettings.DEFAULTS,
+            AgentSettings.COMMAND_LINE,
             HostInterfaces.of("eth0", "172.16.58.7"));
     Map<String, Optional<String>> zeros = new HashMap<>();
     rs1.sysctls().keySet().forEach(p -> zeros.put(p, Optional.of("0")));

@@ -151,7 +151,7 @@ class RealServerSyncIT {
   private Syncer syncer() throws IOException {
     return new Syncer(
         "rs1",
-        AgentSettings.DEFAULTS,
+        AgentSettings.COMMAND_LINE,
         source,
         new KernelReader(ipvs, addresses, sysctls),
         new Applier(ipvs, addresses, sysctls),

@@ -42,7 +42,7 @@ class StepDependenciesTest {
   Syncer syncer(String node, FakeAddressClient addrs) throws IOException {
     return new Syncer(
         node,
-        AgentSettings.DEFAULTS,
+        AgentSettings.COMMAND_LINE,
         source,
         new KernelReader(ipvs, addrs, sysctls),
         new Applier(ipvs, addrs, sysctls),

@@ -40,7 +40,7 @@ class StricterArpSettingsTest {
         List.of(rs("rs1", "172.16.58.7", "rs1", 2)),
         List.of(node("rs1", Map.of(), "172.16.58.7")),
         "rs1",
-        AgentSettings.DEFAULTS,
+        AgentSettings.COMMAND_LINE,
         HostInterfaces.of("eth0", "172.16.58.7"));
   }
 

@@ -54,7 +54,7 @@ class SyncerCacheTest {
   Syncer syncer() throws IOException {
     return new Syncer(
         "lb1",
-        AgentSettings.DEFAULTS,
+        AgentSettings.COMMAND_LINE,
         source,
         new KernelReader(ipvs, addrs, sysctls),
         new Applier(ipvs, addrs, sysctls),

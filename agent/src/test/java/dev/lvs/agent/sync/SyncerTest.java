@@ -54,7 +54,7 @@ class SyncerTest {
   Syncer syncer(String nodeName) throws IOException {
     return new Syncer(
         nodeName,
-        AgentSettings.DEFAULTS,
+        AgentSettings.COMMAND_LINE,
         source,
         new KernelReader(ipvs, addrs, sysctls),
         new Applier(ipvs, addrs, sysctls),
@@ -92,7 +92,7 @@ class SyncerTest {
     Syncer s =
         new Syncer(
             "rs1",
-            AgentSettings.DEFAULTS,
+            AgentSettings.COMMAND_LINE,
             source,
             new KernelReader(ipvs, rsAddrs, sysctls),
             new Applier(ipvs, rsAddrs, sysctls),

@@ -354,7 +354,7 @@ class AgentDirectRoutingE2E {
       await(node + "'s restarted agent is ready")
           .atMost(FIRST_SYNC)
           .pollInterval(POLL)
-          .until(() -> hosts.run(node, "curl", "-sf", "http://127.0.0.1:9100/readyz").ok());
+          .until(() -> hosts.run(node, "curl", "-sf", "http://127.0.0.1:10731/readyz").ok());
     }
     assertThat(kernelSnapshot()).isEqualTo(before);
     for (String node : List.of("director", "rs1")) {
@@ -536,7 +536,7 @@ class AgentDirectRoutingE2E {
 
   /** One unlabelled counter from the agent's {@code /metrics}. */
   private long metric(String node, String name) {
-    String metrics = hosts.check(node, "curl", "-sf", "http://127.0.0.1:9100/metrics");
+    String metrics = hosts.check(node, "curl", "-sf", "http://127.0.0.1:10731/metrics");
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\d+)").matcher(metrics);
     assertThat(m.find()).as("%s in:%n%s", name, metrics).isTrue();
     return Long.parseLong(m.group(1));

@@ -235,7 +235,7 @@ class ChartIT {
         .containsEntry("agent-image", "lvs-agent:" + appVersion())
         .containsEntry("agent-privileged", false)
         .containsEntry("agent-capabilities", List.of("NET_ADMIN"))
-        .containsEntry("agent-metrics-port", 9100)
+        .containsEntry("agent-metrics-port", 10731)
         .containsEntry(
             "agent-args",
             List.of(

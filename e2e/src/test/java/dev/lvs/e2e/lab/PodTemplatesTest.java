@@ -306,7 +306,7 @@ class PodTemplatesTest {
         PodTemplates.script(
             t, "rs1", "/nodes/rs1", null, new java.util.LinkedHashMap<>(Map.of()), "abc");
     // The stand-in is no kubelet: a running container counts as ready, nothing probes it.
-    assertThat(script).contains("'--metrics-port' '9100'").doesNotContain("readyz", "healthz");
+    assertThat(script).contains("'--metrics-port' '10731'").doesNotContain("readyz", "healthz");
   }
 
   @Test

@@ -325,7 +325,14 @@ class LvsDrSystemE2E {
           .until(
               () ->
                   env.hosts()
-                      .run(node, "curl", "-sf", "--max-time", "5", "http://127.0.0.1:9100/readyz")
+                      .run(
+                          node,
+                          "curl",
+                          "-sf",
+                          "--max-time",
+                          "5",
+                          // The agent listens on the node's IP only (issue #17 item 4).
+                          "http://" + hostLiteral(env.address(node)) + ":10731/readyz")
                       .ok());
       String fresh = newPart(env.agentLog(node), logs.get(node));
       assertThat(DrProbe.changeLines(fresh))
@@ -783,5 +790,10 @@ class LvsDrSystemE2E {
       b.stop(Duration.ofSeconds(5));
     }
     throw new AssertionError("no held connection landed on " + to + " in 8 attempts");
+  }
+
+  /** An address as a URL's host: IPv6 in brackets. */
+  private static String hostLiteral(String address) {
+    return address.contains(":") ? "[" + address + "]" : address;
   }
 }

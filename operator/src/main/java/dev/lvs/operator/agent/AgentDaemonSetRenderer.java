@@ -61,6 +61,10 @@ public final class AgentDaemonSetRenderer {
   static final String CONTAINER = "agent";
   static final String NODE_NAME_ENV = "NODE_NAME";
   static final String PROC_SYS_ENV = "LVS_PROC_SYS";
+
+  /** The node's IP (status.hostIP): the one address the agent's HTTP endpoints listen on. */
+  static final String HOST_IP_ENV = "HOST_IP";
+
   static final String PROC_SYS = "/proc/sys";
   static final String HOST_PROC_SYS_MOUNT = "/host/proc/sys";
   static final String MODULES = "/lib/modules";
@@ -218,6 +222,15 @@ public final class AgentDaemonSetRenderer {
             .endFieldRef()
             .endValueFrom()
             .build());
+    env.add(
+        new EnvVarBuilder()
+            .withName(HOST_IP_ENV)
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withFieldPath("status.hostIP")
+            .endFieldRef()
+            .endValueFrom()
+            .build());
     env.add(new EnvVar(PROC_SYS_ENV, HOST_PROC_SYS_MOUNT, null));
     c.env().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
@@ -245,7 +258,8 @@ public final class AgentDaemonSetRenderer {
           .withContainerPort(c.metricsPort())
           .withProtocol("TCP")
           .endPort();
-      // The agent serves /readyz and /healthz on its --metrics-port (hostNetwork: the node's).
+      // The agent serves /readyz and /healthz on its --metrics-port, on $HOST_IP only; the kubelet
+      // probes a hostNetwork pod at its pod IP, which is that same host IP.
       b.withStartupProbe(
               probe("/readyz", c.metricsPort(), STARTUP_PERIOD_SECONDS, STARTUP_FAILURES))
           .withReadinessProbe(probe("/readyz", c.metricsPort(), READINESS_PERIOD_SECONDS, 3))

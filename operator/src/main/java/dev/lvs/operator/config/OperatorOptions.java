@@ -113,7 +113,11 @@ public final class OperatorOptions {
                   + " [--metrics-port N]', e.g. --agent-args=--resync-period=30s (repeat or"
                   + " list)"),
           new Option("agent-state-dir", false, "/var/lib/lvs-agent", "the agents' host state dir"),
-          new Option("agent-metrics-port", false, "9100", "the agents' metrics port; 0 for none"),
+          new Option(
+              "agent-metrics-port",
+              false,
+              "10731",
+              "the agents' metrics port (on the node's IP only); 0 for none"),
           new Option("agent-env", true, null, "extra agent env NAME=VALUE (repeat or map)"),
           new Option("agent-labels", true, null, "extra labels KEY=VALUE (repeat or map)"),
           new Option(

@@ -162,9 +162,21 @@ class AgentDaemonSetTest {
             "--state-dir",
             "/var/lib/lvs-agent",
             "--metrics-port",
-            "9100");
+            "10731");
     assertThat(c.getEnv().get(0).getValueFrom().getFieldRef().getFieldPath())
         .isEqualTo("spec.nodeName");
+    // The endpoints listen on the node's IP only (issue #17 item 4), which the agent reads from
+    // $HOST_IP; the kubelet probes a hostNetwork pod on that address.
+    assertThat(c.getEnv())
+        .filteredOn(e -> e.getName().equals("HOST_IP"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                    .isEqualTo("status.hostIP"));
+    assertThat(c.getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(10731));
     assertThat(c.getSecurityContext().getPrivileged()).isTrue();
     assertThat(c.getSecurityContext().getCapabilities()).isNull();
     assertThat(pod(ds).getVolumes())

@@ -28,7 +28,7 @@ class OperatorOptionsTest {
     assertThat(c.agent().command())
         .containsExactly("java", "-cp", "@/app/jib-classpath-file", "dev.lvs.agent.Main");
     assertThat(c.agent().tolerations()).hasSize(1);
-    assertThat(c.agent().metricsPort()).isEqualTo(9100);
+    assertThat(c.agent().metricsPort()).isEqualTo(10731);
   }
 
   @Test

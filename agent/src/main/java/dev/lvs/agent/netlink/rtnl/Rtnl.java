@@ -9,6 +9,11 @@ public final class Rtnl {
   public static final int RTM_GETLINK = 18;
   public static final int RTM_NEWADDR = 20;
   public static final int RTM_DELADDR = 21;
+
+  /** Multicast groups (enum rtnetlink_groups): address changes of each family. */
+  public static final int RTNLGRP_IPV4_IFADDR = 5;
+
+  public static final int RTNLGRP_IPV6_IFADDR = 9;
   public static final int RTM_GETADDR = 22;
 
   public static final int AF_UNSPEC = 0;
