@@ -154,6 +154,32 @@ final class OperatorHarness implements AutoCloseable {
             });
   }
 
+  /** What the node lifecycle controller does when a kubelet stops reporting (and undoes). */
+  void setNodeReady(String node, String status) {
+    client
+        .nodes()
+        .withName(node)
+        .editStatus(
+            n -> {
+              n.getStatus().getConditions().stream()
+                  .filter(c -> "Ready".equals(c.getType()))
+                  .forEach(
+                      c -> {
+                        c.setStatus(status);
+                        c.setReason("True".equals(status) ? "KubeletReady" : "NodeStatusUnknown");
+                      });
+              return n;
+            });
+  }
+
+  /** The node's agent label as the operator set it, or null. */
+  String agentLabel(String node) {
+    Node n = client.nodes().withName(node).get();
+    return n == null || n.getMetadata().getLabels() == null
+        ? null
+        : n.getMetadata().getLabels().get(dev.lvs.operator.agent.AgentNodeLabels.LABEL);
+  }
+
   void deleteNode(String name) {
     client.nodes().withName(name).delete();
   }
@@ -275,6 +301,26 @@ final class OperatorHarness implements AutoCloseable {
         .withName(rsName)
         .subresource("status")
         .patch(apply("lvs-agent-" + node), patch);
+  }
+
+  /**
+   * What the agent on {@code node} publishes after each sync: how many kernel objects it owns, on
+   * its Node (a merge patch of that one annotation, with the agent's field manager).
+   */
+  void agentOwns(String node, int objects) {
+    client
+        .nodes()
+        .withName(node)
+        .patch(
+            new PatchContext.Builder()
+                .withPatchType(PatchType.JSON_MERGE)
+                .withFieldManager("lvs-agent-" + node)
+                .build(),
+            "{\"metadata\":{\"annotations\":{\""
+                + dev.lvs.operator.agent.AgentNodeLabels.OWNED_ANNOTATION
+                + "\":\""
+                + objects
+                + "\"}}}");
   }
 
   static NodeReport applied(String role, long generation, Map<String, Long> rsGenerations) {
