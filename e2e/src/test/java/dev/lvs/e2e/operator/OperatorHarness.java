@@ -139,36 +139,46 @@ final class OperatorHarness implements AutoCloseable {
     return client.nodes().resource(node).updateStatus();
   }
 
+  /** A merge patch of one label (no resourceVersion: the operator writes the agent label too). */
   void labelNode(String name, String key, String value) {
     client
         .nodes()
         .withName(name)
-        .edit(
-            n -> {
-              if (value == null) {
-                n.getMetadata().getLabels().remove(key);
-              } else {
-                n.getMetadata().getLabels().put(key, value);
-              }
-              return n;
-            });
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"metadata\":{\"labels\":{\""
+                + key
+                + "\":"
+                + (value == null ? "null" : "\"" + value + "\"")
+                + "}}}");
   }
 
-  /** What the node lifecycle controller does when a kubelet stops reporting (and undoes). */
+  /**
+   * What the node lifecycle controller does when a kubelet stops reporting (and undoes), retrying
+   * on 409: the operator writes the Node's agent label concurrently.
+   */
   void setNodeReady(String node, String status) {
-    client
-        .nodes()
-        .withName(node)
-        .editStatus(
-            n -> {
-              n.getStatus().getConditions().stream()
-                  .filter(c -> "Ready".equals(c.getType()))
-                  .forEach(
-                      c -> {
-                        c.setStatus(status);
-                        c.setReason("True".equals(status) ? "KubeletReady" : "NodeStatusUnknown");
+    await()
+        .atMost(TIMEOUT)
+        .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () -> {
+              client
+                  .nodes()
+                  .withName(node)
+                  .editStatus(
+                      n -> {
+                        n.getStatus().getConditions().stream()
+                            .filter(c -> "Ready".equals(c.getType()))
+                            .forEach(
+                                c -> {
+                                  c.setStatus(status);
+                                  c.setReason(
+                                      "True".equals(status) ? "KubeletReady" : "NodeStatusUnknown");
+                                });
+                        return n;
                       });
-              return n;
+              return true;
             });
   }
 
