@@ -6,6 +6,7 @@ import dev.lvs.agent.report.AgentHttpServer;
 import dev.lvs.agent.report.IpvsMetrics;
 import dev.lvs.agent.report.KubernetesStatusReporter;
 import dev.lvs.agent.report.LogReporter;
+import dev.lvs.agent.report.OwnedObjectsReporter;
 import dev.lvs.agent.report.Reporter;
 import dev.lvs.agent.report.SyncHealth;
 import dev.lvs.agent.report.SyncMetrics;
@@ -311,7 +312,10 @@ public final class Agent {
       } else {
         kube = new KubernetesClientBuilder().build();
         source = new KubernetesSource(kube, o.vipPools());
-        reporter = new KubernetesStatusReporter(kube, o.nodeName(), Clock.systemUTC());
+        reporter =
+            OwnedObjectsReporter.both(
+                new KubernetesStatusReporter(kube, o.nodeName(), Clock.systemUTC()),
+                new OwnedObjectsReporter(kube, o.nodeName(), store));
       }
       log.info(
           "lvs-agent starting: node {}, objects from {}, state in {}",

@@ -171,4 +171,33 @@ class KubernetesStatusReporterIT {
     assertThat(vips("moving")).isEmpty();
     assertThat(fetch("moving").getStatus().getVipsObservedAt()).isNull();
   }
+
+  /**
+   * The owned-objects count on the agent's own Node (issue #18 item 1): written when it changes, a
+   * merge patch of that one annotation that keeps the Node's other annotations and labels.
+   */
+  @Test
+  void theOwnedObjectsCountGoesOnTheAgentsOwnNode() throws Exception {
+    Node n = node("owner", Map.of("keep", "me"), "172.16.58.9");
+    n.getMetadata().setAnnotations(Map.of("other", "annotation"));
+    client.resource(n).create();
+    Path dir = Files.createTempDirectory("owned");
+    var store = dev.lvs.agent.state.OwnershipStore.open(dir);
+    var o = dev.lvs.agent.state.Ownership.empty();
+    o.putSysctl("net/ipv4/conf/all/arp_ignore", new dev.lvs.agent.state.OwnedSysctl("0", "1"));
+    store.save(o);
+    var reporter = new OwnedObjectsReporter(client, "owner", store);
+    var result = StatusReportsTest.result("owner", List.of(), List.of(), List.of(n));
+    reporter.report(result);
+    Node after = client.nodes().withName("owner").get();
+    assertThat(after.getMetadata().getAnnotations())
+        .containsEntry(OwnedObjectsReporter.ANNOTATION, "1")
+        .containsEntry("other", "annotation");
+    assertThat(after.getMetadata().getLabels()).containsEntry("keep", "me");
+
+    store.save(dev.lvs.agent.state.Ownership.empty());
+    reporter.report(result);
+    assertThat(client.nodes().withName("owner").get().getMetadata().getAnnotations())
+        .containsEntry(OwnedObjectsReporter.ANNOTATION, "0");
+  }
 }

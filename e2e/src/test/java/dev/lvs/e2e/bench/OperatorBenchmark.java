@@ -1,7 +1,7 @@
 package dev.lvs.e2e.bench;
 
 import dev.lvs.e2e.support.TestApiServer;
-import dev.lvs.operator.agent.AgentDaemonSetRenderer;
+import dev.lvs.operator.agent.AgentNodeLabels;
 import dev.lvs.operator.api.v1alpha1.RealServer;
 import dev.lvs.operator.api.v1alpha1.RealServerSpec;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -61,12 +60,12 @@ import java.util.function.Predicate;
  *
  * <ul>
  *   <li>cold-start convergence: from the operator process's start until every VirtualService and
- *       RealServer has {@code status.observedGeneration == metadata.generation} and the agent
- *       DaemonSet's affinity is exactly the director plus the RealServers' nodes;
+ *       RealServer has {@code status.observedGeneration == metadata.generation} and the agent label
+ *       is on exactly the director and the RealServers' nodes;
  *   <li>the latency of spec changes made one at a time, from just before the write until a watch
  *       sees the operator's result: a VirtualService port change until its {@code
- *       status.observedGeneration}; a RealServer moved to a spare Node until the DaemonSet's
- *       affinity and the selecting VirtualService's {@code status.realServerNodes} include it;
+ *       status.observedGeneration}; a RealServer moved to a spare Node until it has the agent label
+ *       and the selecting VirtualService's {@code status.realServerNodes} include it;
  *   <li>the operator JVM's VmRSS/VmHWM from {@code /proc/PID/status}.
  * </ul>
  *
@@ -374,7 +373,9 @@ public final class OperatorBenchmark {
         CompletableFuture<Long> ds = new CompletableFuture<>();
         CompletableFuture<Long> vsStatus = new CompletableFuture<>();
         watched.await(
-            watched.dsWaiters, d -> AgentDaemonSetRenderer.affinityNodes(d).contains(target), ds);
+            watched.nodeWaiters,
+            n -> n.getMetadata().getName().equals(target) && AgentNodeLabels.labelled(n),
+            ds);
         watched.await(
             watched.vsWaiters,
             vs ->
@@ -405,7 +406,7 @@ public final class OperatorBenchmark {
         "VS port change -> its status.observedGeneration (n=" + vsPort.size() + ")",
         percentiles(vsPort));
     results.put(
-        "RS nodeName change -> DaemonSet affinity (n=" + rsToDs.size() + ")", percentiles(rsToDs));
+        "RS nodeName change -> agent node label (n=" + rsToDs.size() + ")", percentiles(rsToDs));
     results.put(
         "RS nodeName change -> VS status.realServerNodes (n=" + rsToVs.size() + ")",
         percentiles(rsToVs));
@@ -417,9 +418,9 @@ public final class OperatorBenchmark {
   private static final class Watched implements AutoCloseable {
     final SharedIndexInformer<VirtualService> virtualServices;
     final SharedIndexInformer<RealServer> realServers;
-    final SharedIndexInformer<DaemonSet> daemonSets;
+    final SharedIndexInformer<Node> nodes;
     final List<Waiter<VirtualService>> vsWaiters = new CopyOnWriteArrayList<>();
-    final List<Waiter<DaemonSet>> dsWaiters = new CopyOnWriteArrayList<>();
+    final List<Waiter<Node>> nodeWaiters = new CopyOnWriteArrayList<>();
 
     Watched(KubernetesClient client) {
       virtualServices =
@@ -428,8 +429,8 @@ public final class OperatorBenchmark {
               .inNamespace(WORKLOAD_NAMESPACE)
               .inform(handler(vsWaiters));
       realServers = client.resources(RealServer.class).inNamespace(WORKLOAD_NAMESPACE).inform();
-      daemonSets =
-          client.apps().daemonSets().inNamespace(OPERATOR_NAMESPACE).inform(handler(dsWaiters));
+      // Placement is the agent label on Nodes (the DaemonSet's nodeSelector).
+      nodes = client.nodes().inform(handler(nodeWaiters));
     }
 
     <T> void await(List<Waiter<T>> waiters, Predicate<T> condition, CompletableFuture<Long> f) {
@@ -478,8 +479,10 @@ public final class OperatorBenchmark {
 
     Set<String> agentNodes() {
       Set<String> nodes = new HashSet<>();
-      for (DaemonSet ds : daemonSets.getStore().list()) {
-        nodes.addAll(AgentDaemonSetRenderer.affinityNodes(ds));
+      for (Node n : this.nodes.getStore().list()) {
+        if (AgentNodeLabels.labelled(n)) {
+          nodes.add(n.getMetadata().getName());
+        }
       }
       return new TreeSet<>(nodes);
     }
@@ -500,7 +503,7 @@ public final class OperatorBenchmark {
     public void close() {
       virtualServices.close();
       realServers.close();
-      daemonSets.close();
+      nodes.close();
     }
   }
 

@@ -344,7 +344,7 @@ class ChartIT {
         .containsExactly(
             "[lvs.dev] [virtualservices, realservers] [get, list, watch]",
             "[lvs.dev] [virtualservices/status, realservers/status] [patch]",
-            "[] [nodes] [get, list, watch]",
+            "[] [nodes] [get, list, watch, patch]",
             "[lvs.dev] [vippools] [get, list, watch]",
             "[] [namespaces] [get, list, watch]");
     Role role = only(objects, Role.class);
@@ -590,7 +590,10 @@ class ChartIT {
     denied(operator, "delete", "daemonsets.apps/lvs-operator-agent", "-n", "lvs-system");
     denied(operator, "update", "leases.coordination.k8s.io/someone-else", "-n", "lvs-system");
     denied(operator, "delete", "virtualservices.lvs.dev", "-n", "default");
-    denied(operator, "patch", "nodes");
+    // The agent placement label (issue #18 item 2).
+    allowed(operator, "patch", "nodes");
+    denied(operator, "update", "nodes");
+    denied(operator, "delete", "nodes");
     denied(operator, "get", "secrets", "-n", "lvs-system");
     denied(operator, "create", "pods", "-n", "lvs-system");
 
@@ -607,7 +610,10 @@ class ChartIT {
     denied(agent, "update", "virtualservices.lvs.dev", "--subresource=status", "-n", "default");
     denied(agent, "update", "virtualservices.lvs.dev", "--subresource=finalizers", "-n", "default");
     denied(agent, "create", "events", "-n", "default");
-    denied(agent, "patch", "nodes");
+    // Its owned-objects count on its Node (issue #18 item 1); RBAC cannot narrow it further.
+    allowed(agent, "patch", "nodes");
+    denied(agent, "update", "nodes");
+    denied(agent, "delete", "nodes");
     denied(agent, "get", "secrets", "-n", "lvs-system");
     denied(agent, "patch", "daemonsets.apps/lvs-operator-agent", "-n", "lvs-system");
   }

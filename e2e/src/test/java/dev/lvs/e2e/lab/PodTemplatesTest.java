@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class PodTemplatesTest {
@@ -64,7 +63,7 @@ class PodTemplatesTest {
 
   @Test
   void affinityByNameSelectsExactlyTheNamedNodes() {
-    // The operator's own form: one term per node, ORed.
+    // The DaemonSet controller's own form: one term per node, ORed.
     PodSpec spec = withTerms(nameIn("director"), nameIn("rs1"));
     assertThat(PodTemplates.schedulable(spec, node("director", Map.of()))).isTrue();
     assertThat(PodTemplates.schedulable(spec, node("rs1", Map.of()))).isTrue();
@@ -295,10 +294,7 @@ class PodTemplatesTest {
   @Test
   void theOperatorsAgentTemplateRunsInTheLabWhichRunsNoProbes() throws Exception {
     AgentConfig config = OperatorOptions.parse(new String[0], Map.of()).config().agent();
-    PodTemplateSpec t =
-        AgentDaemonSetRenderer.render(config, "lvs-system", new TreeSet<>(List.of("rs1")))
-            .getSpec()
-            .getTemplate();
+    PodTemplateSpec t = AgentDaemonSetRenderer.render(config, "lvs-system").getSpec().getTemplate();
     Container c = t.getSpec().getContainers().get(0);
     assertThat(c.getStartupProbe()).isNotNull();
     assertThat(c.getLivenessProbe()).isNotNull();
@@ -307,6 +303,18 @@ class PodTemplatesTest {
             t, "rs1", "/nodes/rs1", null, new java.util.LinkedHashMap<>(Map.of()), "abc");
     // The stand-in is no kubelet: a running container counts as ready, nothing probes it.
     assertThat(script).contains("'--metrics-port' '10731'").doesNotContain("readyz", "healthz");
+  }
+
+  @Test
+  void theOperatorsAgentTemplateRunsOnExactlyTheNodesWithTheAgentLabel() throws Exception {
+    AgentConfig config = OperatorOptions.parse(new String[0], Map.of()).config().agent();
+    PodSpec spec =
+        AgentDaemonSetRenderer.render(config, "lvs-system").getSpec().getTemplate().getSpec();
+    assertThat(PodTemplates.schedulable(spec, node("rs1", Map.of("lvs.dev/agent", "true"))))
+        .isTrue();
+    assertThat(PodTemplates.schedulable(spec, node("rs2", Map.of()))).isFalse();
+    assertThat(PodTemplates.schedulable(spec, node("rs3", Map.of("lvs.dev/agent", "false"))))
+        .isFalse();
   }
 
   @Test

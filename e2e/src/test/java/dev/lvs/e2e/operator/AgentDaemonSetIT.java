@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The agent DaemonSet for examples/dr-web.yaml: created in the operator's namespace with node
- * affinity on exactly the director and real-server nodes, moved when a RealServer moves, rolled
- * when the configuration changes, and served by an operator whose metrics and probes answer.
+ * The agent DaemonSet for examples/dr-web.yaml: created in the operator's namespace, and the agent
+ * label on exactly the director and real-server nodes, moved when a RealServer moves, rolled when
+ * the configuration changes, and served by an operator whose metrics and probes answer.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AgentDaemonSetIT {
@@ -50,6 +50,11 @@ class AgentDaemonSetIT {
     h.createNode(rs1Node, "172.31.58.7");
     h.createNode(rs2Node, "172.31.58.8");
     h.createNode(rs3Node, "172.31.58.9");
+    // Agents that own nothing: a node loses its agent as soon as it has no role and no entry.
+    // (AgentNodePlacementIT: an agent that owns state keeps it.)
+    for (String n : List.of(director, rs1Node, rs2Node, rs3Node)) {
+      h.agentOwns(n, 0);
+    }
     // The example as a user applies it, in this test's namespace, with a VIP no other test uses
     // and its nodes named after this test's nodes.
     String yaml =
@@ -71,14 +76,21 @@ class AgentDaemonSetIT {
     }
   }
 
-  /** The affinity nodes of this test (other test classes' nodes may share the cluster). */
+  /**
+   * The nodes of this test that carry the agent label, once the DaemonSet exists (other test
+   * classes' nodes may share the cluster).
+   */
   private static Set<String> myAffinity() {
-    DaemonSet ds = h.daemonSet();
-    return ds == null
-        ? Set.of()
-        : AgentDaemonSetRenderer.affinityNodes(ds).stream()
-            .filter(n -> n.contains(h.namespace))
-            .collect(java.util.stream.Collectors.toSet());
+    if (h.daemonSet() == null) {
+      return Set.of();
+    }
+    Set<String> labelled = new java.util.TreeSet<>();
+    for (String n : List.of(director, rs1Node, rs2Node, rs3Node)) {
+      if ("true".equals(h.agentLabel(n))) {
+        labelled.add(n);
+      }
+    }
+    return labelled;
   }
 
   @Test
@@ -98,6 +110,7 @@ class AgentDaemonSetIT {
         .isEqualTo("spec.nodeName");
     assertThat(pod.getVolumes())
         .anyMatch(v -> "/var/lib/lvs-agent".equals(v.getHostPath().getPath()));
+    assertThat(pod.getNodeSelector()).containsEntry("lvs.dev/agent", "true");
     assertThat(ds.getMetadata().getAnnotations())
         .containsKey(AgentDaemonSetRenderer.HASH_ANNOTATION);
     assertThat(ds.getMetadata().getManagedFields())

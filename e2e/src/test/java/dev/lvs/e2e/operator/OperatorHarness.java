@@ -139,19 +139,55 @@ final class OperatorHarness implements AutoCloseable {
     return client.nodes().resource(node).updateStatus();
   }
 
+  /** A merge patch of one label (no resourceVersion: the operator writes the agent label too). */
   void labelNode(String name, String key, String value) {
     client
         .nodes()
         .withName(name)
-        .edit(
-            n -> {
-              if (value == null) {
-                n.getMetadata().getLabels().remove(key);
-              } else {
-                n.getMetadata().getLabels().put(key, value);
-              }
-              return n;
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"metadata\":{\"labels\":{\""
+                + key
+                + "\":"
+                + (value == null ? "null" : "\"" + value + "\"")
+                + "}}}");
+  }
+
+  /**
+   * What the node lifecycle controller does when a kubelet stops reporting (and undoes), retrying
+   * on 409: the operator writes the Node's agent label concurrently.
+   */
+  void setNodeReady(String node, String status) {
+    await()
+        .atMost(TIMEOUT)
+        .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () -> {
+              client
+                  .nodes()
+                  .withName(node)
+                  .editStatus(
+                      n -> {
+                        n.getStatus().getConditions().stream()
+                            .filter(c -> "Ready".equals(c.getType()))
+                            .forEach(
+                                c -> {
+                                  c.setStatus(status);
+                                  c.setReason(
+                                      "True".equals(status) ? "KubeletReady" : "NodeStatusUnknown");
+                                });
+                        return n;
+                      });
+              return true;
             });
+  }
+
+  /** The node's agent label as the operator set it, or null. */
+  String agentLabel(String node) {
+    Node n = client.nodes().withName(node).get();
+    return n == null || n.getMetadata().getLabels() == null
+        ? null
+        : n.getMetadata().getLabels().get(dev.lvs.operator.agent.AgentNodeLabels.LABEL);
   }
 
   void deleteNode(String name) {
@@ -275,6 +311,26 @@ final class OperatorHarness implements AutoCloseable {
         .withName(rsName)
         .subresource("status")
         .patch(apply("lvs-agent-" + node), patch);
+  }
+
+  /**
+   * What the agent on {@code node} publishes after each sync: how many kernel objects it owns, on
+   * its Node (a merge patch of that one annotation, with the agent's field manager).
+   */
+  void agentOwns(String node, int objects) {
+    client
+        .nodes()
+        .withName(node)
+        .patch(
+            new PatchContext.Builder()
+                .withPatchType(PatchType.JSON_MERGE)
+                .withFieldManager("lvs-agent-" + node)
+                .build(),
+            "{\"metadata\":{\"annotations\":{\""
+                + dev.lvs.operator.agent.AgentNodeLabels.OWNED_ANNOTATION
+                + "\":\""
+                + objects
+                + "\"}}}");
   }
 
   static NodeReport applied(String role, long generation, Map<String, Long> rsGenerations) {

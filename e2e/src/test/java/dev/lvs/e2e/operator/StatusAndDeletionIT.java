@@ -209,22 +209,9 @@ class StatusAndDeletionIT {
     await().atMost(OperatorHarness.TIMEOUT).until(() -> h.rs("leaving") == null);
   }
 
-  /** What the node lifecycle controller does when a kubelet stops reporting (and undoes). */
+  /** What the node lifecycle controller does (see {@link OperatorHarness#setNodeReady}). */
   private static void setNodeReady(String node, String status) {
-    h.client
-        .nodes()
-        .withName(node)
-        .editStatus(
-            n -> {
-              n.getStatus().getConditions().stream()
-                  .filter(c -> "Ready".equals(c.getType()))
-                  .forEach(
-                      c -> {
-                        c.setStatus(status);
-                        c.setReason("True".equals(status) ? "KubeletReady" : "NodeStatusUnknown");
-                      });
-              return n;
-            });
+    h.setNodeReady(node, status);
   }
 
   @Test

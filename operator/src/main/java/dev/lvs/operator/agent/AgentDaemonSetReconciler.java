@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -40,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * RealServer, Node and DaemonSet informers map every relevant change to it. JOSDK then gives the
  * DaemonSet the same guarantees as any reconcile: one at a time, events coalesced, retries,
  * metrics, and nothing before this replica leads.
+ *
+ * <p>Placement is a node label ({@link AgentNodeLabels}): each reconcile labels the nodes of the
+ * current {@link AgentPlacement} and unlabels those that have no role and whose agent reports
+ * owning nothing (merge patches of that one label, field manager {@value
+ * AgentNodeLabels#FIELD_MANAGER}). The DaemonSet selects the label, so its template depends on the
+ * configuration alone.
  *
  * <p>The DaemonSet carries a hash of its desired form; the reconciler writes (server-side apply,
  * field manager {@value OperatorConfig#FIELD_MANAGER}) only when the hash differs or the DaemonSet
@@ -133,9 +140,18 @@ public class AgentDaemonSetReconciler implements Reconciler<Namespace> {
         || !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels());
   }
 
-  /** A Node's labels (directors) changed; its appearance and removal always pass. */
+  /**
+   * A Node's labels (directors, the agent label) or its agent's owned count changed; its appearance
+   * and removal always pass.
+   */
   static boolean nodePlacementMayChange(Node now, Node before) {
-    return !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels());
+    return !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels())
+        || !Objects.equals(owned(now), owned(before));
+  }
+
+  private static String owned(Node node) {
+    var annotations = node.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(AgentNodeLabels.OWNED_ANNOTATION);
   }
 
   private static Object reporters(VirtualService vs) {
@@ -152,7 +168,10 @@ public class AgentDaemonSetReconciler implements Reconciler<Namespace> {
   @Override
   public UpdateControl<Namespace> reconcile(Namespace ns, Context<Namespace> ctx) {
     SortedSet<String> nodes = AgentPlacement.agentNodes(view);
-    DaemonSet desired = AgentDaemonSetRenderer.render(config, namespace, nodes);
+    AgentNodeLabels.Changes changes = AgentNodeLabels.changes(list(ctx, Node.class, NODES), nodes);
+    changes.label().forEach(n -> patchNode(ctx, n, AgentNodeLabels.labelPatch(), "labelled"));
+    changes.unlabel().forEach(n -> patchNode(ctx, n, AgentNodeLabels.unlabelPatch(), "unlabelled"));
+    DaemonSet desired = AgentDaemonSetRenderer.render(config, namespace);
     DaemonSet actual =
         list(ctx, DaemonSet.class, DAEMON_SETS).stream()
             .filter(ds -> config.daemonSetName().equals(ds.getMetadata().getName()))
@@ -175,13 +194,35 @@ public class AgentDaemonSetReconciler implements Reconciler<Namespace> {
                 .withForce(true)
                 .build());
     log.info(
-        "event=daemonset-applied daemonset={}/{} hash={} previousHash={} nodes={}",
+        "event=daemonset-applied daemonset={}/{} hash={} previousHash={}",
         namespace,
         config.daemonSetName(),
         want,
-        Objects.toString(have, "none"),
-        String.join(",", nodes));
+        Objects.toString(have, "none"));
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * A merge patch of the agent label alone: it never creates a Node that went away (404: nothing to
+   * do) and leaves every other label as it is.
+   */
+  private static void patchNode(Context<Namespace> ctx, String node, String patch, String what) {
+    try {
+      ctx.getClient()
+          .nodes()
+          .withName(node)
+          .patch(
+              new PatchContext.Builder()
+                  .withPatchType(PatchType.JSON_MERGE)
+                  .withFieldManager(AgentNodeLabels.FIELD_MANAGER)
+                  .build(),
+              patch);
+      log.info("event=agent-node-{} node={} label={}", what, node, AgentNodeLabels.LABEL);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
   }
 
   @SuppressWarnings("unchecked")

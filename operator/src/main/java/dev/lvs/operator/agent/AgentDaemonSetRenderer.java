@@ -9,9 +9,6 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
-import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
-import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
-import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -29,13 +26,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedSet;
 import java.util.TreeMap;
 
 /**
- * Renders the agent DaemonSet from the configuration and the set of nodes that need an agent. Pure.
- * The result carries {@link #HASH_ANNOTATION}, a digest of everything else in it, so the reconciler
- * compares one annotation to know whether anything changed.
+ * Renders the agent DaemonSet from the configuration alone: it runs on the nodes that carry the
+ * agent label ({@link AgentNodeLabels}), so the node set is not part of it. Pure. The result
+ * carries {@link #HASH_ANNOTATION}, a digest of everything else in it, so the reconciler compares
+ * one annotation to know whether anything changed.
  */
 public final class AgentDaemonSetRenderer {
 
@@ -51,12 +48,6 @@ public final class AgentDaemonSetRenderer {
   /** The label selector the operator's DaemonSet informer uses. */
   public static final String INFORMER_SELECTOR =
       LABEL_COMPONENT + "=" + COMPONENT + "," + LABEL_MANAGED_BY + "=" + MANAGED_BY;
-
-  /**
-   * With no node needing an agent, affinity must still be valid (an empty In list is not): this
-   * label is required and no node has it, so no agent pod runs.
-   */
-  public static final String NO_NODES_LABEL = "lvs.dev/no-agent-needed";
 
   static final String CONTAINER = "agent";
   static final String NODE_NAME_ENV = "NODE_NAME";
@@ -90,7 +81,7 @@ public final class AgentDaemonSetRenderer {
 
   private AgentDaemonSetRenderer() {}
 
-  public static DaemonSet render(AgentConfig c, String namespace, SortedSet<String> nodes) {
+  public static DaemonSet render(AgentConfig c, String namespace) {
     Map<String, String> selector = new TreeMap<>();
     selector.put(LABEL_NAME, NAME);
     selector.put(LABEL_INSTANCE, c.daemonSetName());
@@ -131,13 +122,8 @@ public final class AgentDaemonSetRenderer {
             .withImagePullSecrets(
                 c.imagePullSecrets().stream().map(LocalObjectReference::new).toList())
             .withTolerations(c.tolerations())
-            .withNewAffinity()
-            .withNewNodeAffinity()
-            .withNewRequiredDuringSchedulingIgnoredDuringExecution()
-            .withNodeSelectorTerms(nodeTerms(nodes))
-            .endRequiredDuringSchedulingIgnoredDuringExecution()
-            .endNodeAffinity()
-            .endAffinity()
+            // The nodes the operator labels (AgentNodeLabels): the set changes, the template not.
+            .withNodeSelector(new TreeMap<>(AgentNodeLabels.nodeSelector()))
             .withContainers(container(c))
             .withVolumes(volumes(c))
             .endSpec()
@@ -146,57 +132,6 @@ public final class AgentDaemonSetRenderer {
             .build();
     ds.getMetadata().setAnnotations(Map.of(HASH_ANNOTATION, hash(ds)));
     return ds;
-  }
-
-  /**
-   * The node affinity: exactly these nodes, by name. The API server allows only one value per
-   * {@code metadata.name} field requirement, so each node gets its own term (terms are ORed), in
-   * name order, as the DaemonSet controller itself pins pods to nodes.
-   */
-  static List<NodeSelectorTerm> nodeTerms(SortedSet<String> nodes) {
-    if (nodes.isEmpty()) {
-      return List.of(
-          new NodeSelectorTermBuilder()
-              .withMatchExpressions(
-                  new NodeSelectorRequirementBuilder()
-                      .withKey(NO_NODES_LABEL)
-                      .withOperator("Exists")
-                      .build())
-              .build());
-    }
-    return nodes.stream()
-        .map(
-            node ->
-                new NodeSelectorTermBuilder()
-                    .withMatchFields(
-                        new NodeSelectorRequirementBuilder()
-                            .withKey("metadata.name")
-                            .withOperator("In")
-                            .withValues(node)
-                            .build())
-                    .build())
-        .toList();
-  }
-
-  /** The node names a rendered (or live) DaemonSet's affinity selects. */
-  public static List<String> affinityNodes(DaemonSet ds) {
-    try {
-      return ds
-          .getSpec()
-          .getTemplate()
-          .getSpec()
-          .getAffinity()
-          .getNodeAffinity()
-          .getRequiredDuringSchedulingIgnoredDuringExecution()
-          .getNodeSelectorTerms()
-          .stream()
-          .flatMap(t -> t.getMatchFields().stream())
-          .filter(r -> "metadata.name".equals(r.getKey()))
-          .flatMap(r -> r.getValues().stream())
-          .toList();
-    } catch (NullPointerException e) {
-      return List.of();
-    }
   }
 
   private static Container container(AgentConfig c) {

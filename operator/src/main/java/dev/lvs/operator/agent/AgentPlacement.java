@@ -12,6 +12,9 @@ import java.util.TreeSet;
  * some {@code status.nodes} (so an agent that lost its role keeps running until it has removed its
  * kernel state and cleared its entry, e.g. after a RealServer moved away or while a deleted service
  * drains). Nodes that do not exist are left out: a Node event recomputes the set.
+ *
+ * <p>These nodes get the agent label; a node leaves the set by losing its role and entries, but
+ * keeps its label until its agent reports owning nothing ({@link AgentNodeLabels}).
  */
 public final class AgentPlacement {
   private AgentPlacement() {}

@@ -26,7 +26,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** Affinity computation and DaemonSet rendering. */
+/** Placement and DaemonSet rendering. */
 class AgentDaemonSetTest {
 
   private static AgentConfig config(String... flags) throws Exception {
@@ -122,27 +122,13 @@ class AgentDaemonSetTest {
   }
 
   @Test
-  void rendersAHostNetworkPrivilegedDaemonSetWithExactNodeAffinity() throws Exception {
-    DaemonSet ds = AgentDaemonSetRenderer.render(config(), "lvs-system", set("n2", "n1"));
+  void rendersAHostNetworkPrivilegedDaemonSetOnTheLabelledNodes() throws Exception {
+    DaemonSet ds = AgentDaemonSetRenderer.render(config(), "lvs-system");
     assertThat(ds.getMetadata().getNamespace()).isEqualTo("lvs-system");
     assertThat(ds.getMetadata().getName()).isEqualTo("lvs-agent");
-    assertThat(AgentDaemonSetRenderer.affinityNodes(ds)).containsExactly("n1", "n2");
-    var term =
-        pod(ds)
-            .getAffinity()
-            .getNodeAffinity()
-            .getRequiredDuringSchedulingIgnoredDuringExecution()
-            .getNodeSelectorTerms();
-    // One term per node: the API server accepts a single value per metadata.name requirement.
-    assertThat(term).hasSize(2);
-    assertThat(term.get(0).getMatchFields())
-        .singleElement()
-        .satisfies(
-            f -> {
-              assertThat(f.getKey()).isEqualTo("metadata.name");
-              assertThat(f.getOperator()).isEqualTo("In");
-              assertThat(f.getValues()).containsExactly("n1");
-            });
+    // Placement is the operator's node label: the template names no node.
+    assertThat(pod(ds).getNodeSelector()).containsExactly(Map.entry("lvs.dev/agent", "true"));
+    assertThat(pod(ds).getAffinity()).isNull();
     assertThat(pod(ds).getHostNetwork()).isTrue();
     assertThat(pod(ds).getTolerations())
         .singleElement()
@@ -205,8 +191,7 @@ class AgentDaemonSetTest {
                 "--agent-annotations=prometheus.io/scrape=true",
                 "--agent-tolerations=[{key: dedicated, operator: Equal, value: lb, effect:"
                     + " NoSchedule}]"),
-            "lvs-system",
-            set("n1"));
+            "lvs-system");
     Container c = container(ds);
     assertThat(c.getImage()).isEqualTo("registry.example/lvs-agent:1.2");
     assertThat(c.getSecurityContext().getPrivileged()).isFalse();
@@ -228,8 +213,7 @@ class AgentDaemonSetTest {
 
   @Test
   void probesUseTheMetricsPortAndGiveTheFirstSyncMinutes() throws Exception {
-    DaemonSet ds =
-        AgentDaemonSetRenderer.render(config("--agent-metrics-port=9200"), "lvs-system", set("n1"));
+    DaemonSet ds = AgentDaemonSetRenderer.render(config("--agent-metrics-port=9200"), "lvs-system");
     Container c = container(ds);
     assertThat(c.getArgs()).containsSequence("--metrics-port", "9200");
     // The first sync on a big node can take minutes: the startup probe waits for it on /readyz.
@@ -252,9 +236,7 @@ class AgentDaemonSetTest {
   @Test
   void withoutAMetricsPortThereIsNothingToProbe() throws Exception {
     Container c =
-        container(
-            AgentDaemonSetRenderer.render(
-                config("--agent-metrics-port=0"), "lvs-system", set("n1")));
+        container(AgentDaemonSetRenderer.render(config("--agent-metrics-port=0"), "lvs-system"));
     assertThat(c.getArgs()).doesNotContain("--metrics-port");
     assertThat(c.getStartupProbe()).isNull();
     assertThat(c.getReadinessProbe()).isNull();
@@ -262,35 +244,13 @@ class AgentDaemonSetTest {
   }
 
   @Test
-  void noNodesGivesAValidAffinityThatMatchesNothing() throws Exception {
-    DaemonSet ds = AgentDaemonSetRenderer.render(config(), "lvs-system", set());
-    var term =
-        pod(ds)
-            .getAffinity()
-            .getNodeAffinity()
-            .getRequiredDuringSchedulingIgnoredDuringExecution()
-            .getNodeSelectorTerms()
-            .get(0);
-    assertThat(term.getMatchFields()).isEmpty();
-    assertThat(term.getMatchExpressions().get(0).getKey())
-        .isEqualTo(AgentDaemonSetRenderer.NO_NODES_LABEL);
-    assertThat(AgentDaemonSetRenderer.affinityNodes(ds)).isEmpty();
-  }
-
-  @Test
   void theHashIsStableAndFollowsEveryChange() throws Exception {
-    String a =
-        AgentDaemonSetRenderer.hashOf(AgentDaemonSetRenderer.render(config(), "x", set("n1")));
-    String again =
-        AgentDaemonSetRenderer.hashOf(AgentDaemonSetRenderer.render(config(), "x", set("n1")));
-    String otherNodes =
-        AgentDaemonSetRenderer.hashOf(
-            AgentDaemonSetRenderer.render(config(), "x", set("n1", "n2")));
+    String a = AgentDaemonSetRenderer.hashOf(AgentDaemonSetRenderer.render(config(), "x"));
+    String again = AgentDaemonSetRenderer.hashOf(AgentDaemonSetRenderer.render(config(), "x"));
     String otherImage =
         AgentDaemonSetRenderer.hashOf(
-            AgentDaemonSetRenderer.render(config("--agent-image=other:1"), "x", set("n1")));
+            AgentDaemonSetRenderer.render(config("--agent-image=other:1"), "x"));
     assertThat(a).hasSize(16).isEqualTo(again);
-    assertThat(otherNodes).isNotEqualTo(a);
     assertThat(otherImage).isNotEqualTo(a);
   }
 }
