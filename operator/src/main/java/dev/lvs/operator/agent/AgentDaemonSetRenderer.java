@@ -1,8 +1,6 @@
 package dev.lvs.operator.agent;
 
 import dev.lvs.operator.config.AgentConfig;
-import io.fabric8.kubernetes.api.model.Capabilities;
-import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -15,10 +13,6 @@ import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
-import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -61,9 +55,7 @@ public final class AgentDaemonSetRenderer {
   static final String CONTAINER = "agent";
   static final String NODE_NAME_ENV = "NODE_NAME";
   static final String PROC_SYS_ENV = "LVS_PROC_SYS";
-  static final String PROC_SYS = "/proc/sys";
-  static final String HOST_PROC_SYS_MOUNT = "/host/proc/sys";
-  static final String MODULES = "/lib/modules";
+  static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
 
   /**
    * The agent's first sync reads and programs the whole node, minutes on a big one: the startup
@@ -135,7 +127,7 @@ public final class AgentDaemonSetRenderer {
             .endNodeAffinity()
             .endAffinity()
             .withContainers(container(c))
-            .withVolumes(volumes(c))
+            .withVolumes(AgentPodSecurity.volumes(c))
             .endSpec()
             .endTemplate()
             .endSpec()
@@ -218,13 +210,16 @@ public final class AgentDaemonSetRenderer {
             .endFieldRef()
             .endValueFrom()
             .build());
-    env.add(new EnvVar(PROC_SYS_ENV, HOST_PROC_SYS_MOUNT, null));
+    env.add(new EnvVar(PROC_SYS_ENV, AgentPodSecurity.HOST_PROC_SYS, null));
+    if (c.javaToolOptions() != null
+        && !c.javaToolOptions().isBlank()
+        && !c.env().containsKey(JAVA_TOOL_OPTIONS)) {
+      env.add(new EnvVar(JAVA_TOOL_OPTIONS, c.javaToolOptions(), null));
+    }
     c.env().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> env.add(new EnvVar(e.getKey(), e.getValue(), null)));
 
-    Capabilities caps =
-        c.privileged() ? null : new CapabilitiesBuilder().withAdd(c.capabilities()).build();
     ContainerBuilder b =
         new ContainerBuilder()
             .withName(CONTAINER)
@@ -234,11 +229,8 @@ public final class AgentDaemonSetRenderer {
             .withArgs(args)
             .withEnv(env)
             .withResources(c.resources() == null ? new ResourceRequirements() : c.resources())
-            .withNewSecurityContext()
-            .withPrivileged(c.privileged())
-            .withCapabilities(caps)
-            .endSecurityContext()
-            .withVolumeMounts(mounts(c));
+            .withSecurityContext(AgentPodSecurity.securityContext(c))
+            .withVolumeMounts(AgentPodSecurity.mounts(c));
     if (c.metricsPort() > 0) {
       b.addNewPort()
           .withName("metrics")
@@ -264,36 +256,6 @@ public final class AgentDaemonSetRenderer {
         .withPeriodSeconds(periodSeconds)
         .withTimeoutSeconds(PROBE_TIMEOUT_SECONDS)
         .withFailureThreshold(failureThreshold)
-        .build();
-  }
-
-  private static List<VolumeMount> mounts(AgentConfig c) {
-    return List.of(
-        new VolumeMountBuilder().withName("state").withMountPath(c.stateDir()).build(),
-        // The host's /proc/sys, writable even without privileged (hostNetwork makes net.* the
-        // node's own); the agent finds it through LVS_PROC_SYS.
-        new VolumeMountBuilder().withName("proc-sys").withMountPath(HOST_PROC_SYS_MOUNT).build(),
-        new VolumeMountBuilder()
-            .withName("modules")
-            .withMountPath(MODULES)
-            .withReadOnly(true)
-            .build());
-  }
-
-  private static List<Volume> volumes(AgentConfig c) {
-    return List.of(
-        hostPath("state", c.stateDir(), "DirectoryOrCreate"),
-        hostPath("proc-sys", PROC_SYS, "Directory"),
-        hostPath("modules", MODULES, null));
-  }
-
-  private static Volume hostPath(String name, String path, String type) {
-    return new VolumeBuilder()
-        .withName(name)
-        .withNewHostPath()
-        .withPath(path)
-        .withType(type)
-        .endHostPath()
         .build();
   }
 
