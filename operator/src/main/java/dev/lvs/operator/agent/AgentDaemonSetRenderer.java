@@ -114,7 +114,10 @@ public final class AgentDaemonSetRenderer {
             .withHostNetwork(true)
             .withDnsPolicy("ClusterFirstWithHostNet")
             .withServiceAccountName(c.serviceAccountName())
-            .withPriorityClassName(c.priorityClassName())
+            .withPriorityClassName(
+                c.priorityClassName() == null || c.priorityClassName().isBlank()
+                    ? null
+                    : c.priorityClassName())
             .withTerminationGracePeriodSeconds(30L)
             .withImagePullSecrets(
                 c.imagePullSecrets().stream().map(LocalObjectReference::new).toList())

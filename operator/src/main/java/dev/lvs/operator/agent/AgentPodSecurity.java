@@ -26,9 +26,9 @@ import java.util.List;
  *       owned by UID 0 of the node's network namespace and the agent runs as UID 0, and {@code
  *       NET_ADMIN} makes them writable to its holder in any case. No raw sockets (no {@code
  *       NET_RAW}); no {@code SYS_ADMIN}, no {@code SYS_MODULE}.
- *   <li>No {@code /lib/modules}: the agent never runs modprobe. When IPVS or a scheduler module is
- *       missing, the kernel itself loads it ({@code request_module}, with the host's modprobe in
- *       the host's mount namespace), or the node must load {@code ip_vs} at boot.
+ *   <li>No {@code /lib/modules}: the agent never runs modprobe. Directors load {@code ip_vs} at
+ *       boot; scheduler modules the kernel loads itself ({@code request_module}, with the host's
+ *       modprobe in the host's mount namespace).
  *   <li>A read-only root filesystem, with an emptyDir at {@code /tmp} where the JVM writes its perf
  *       data and jffi unpacks its native library; {@code allowPrivilegeEscalation: false}; the
  *       runtime's default seccomp profile.

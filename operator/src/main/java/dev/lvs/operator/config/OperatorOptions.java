@@ -153,7 +153,11 @@ public final class OperatorOptions {
               true,
               "NET_ADMIN",
               "capabilities added when not privileged (repeat or list)"),
-          new Option("agent-priority-class", false, null, "the agents' priorityClassName"),
+          new Option(
+              "agent-priority-class",
+              false,
+              "system-node-critical",
+              "the agents' priorityClassName; empty for none"),
           new Option("agent-max-unavailable", false, "1", "rolling update maxUnavailable"),
           new Option("help", false, null, "print this help and exit"));
 

@@ -114,4 +114,11 @@ class AgentPodSecurityTest {
     assertThat(container(render("--agent-java-tool-options=")).getEnv())
         .noneMatch(e -> e.getName().equals("JAVA_TOOL_OPTIONS"));
   }
+
+  /** Agents are node infrastructure, as kube-proxy: not evicted or preempted before workloads. */
+  @Test
+  void agentsAreSystemNodeCriticalUnlessToldOtherwise() throws Exception {
+    assertThat(pod(render()).getPriorityClassName()).isEqualTo("system-node-critical");
+    assertThat(pod(render("--agent-priority-class=")).getPriorityClassName()).isNull();
+  }
 }
