@@ -137,3 +137,24 @@ The agent's arguments after the operator's own "run --node-name ... --state-dir 
 {{- range $a.extraArgs }}{{ $args = append $args . }}{{ end }}
 {{- toYaml $args }}
 {{- end }}
+
+{{/*
+One lvs-operator per cluster. Every operator reconciles every VirtualService and RealServer of the
+cluster and places its own agents, so a second install would program the same nodes twice and
+fight over status. On `helm install` and `helm upgrade` (not `helm template`, where lookup sees no
+cluster) this fails when the ClusterRoleBinding of another install's operator exists: another
+release name, or the same name in another namespace. Rendered at the top of operator-rbac.yaml.
+*/}}
+{{- define "lvs-operator.onePerCluster" -}}
+{{- $bindings := lookup "rbac.authorization.k8s.io/v1" "ClusterRoleBinding" "" "" }}
+{{- range $b := (get ($bindings | default dict) "items" | default list) }}
+{{- $l := $b.metadata.labels | default dict }}
+{{- if and (eq (get $l "app.kubernetes.io/part-of") "lvs-operator") (eq (get $l "app.kubernetes.io/component") "operator") }}
+{{- $ns := "" }}
+{{- range ($b.subjects | default list) }}{{ $ns = .namespace }}{{ end }}
+{{- if or (ne (get $l "app.kubernetes.io/instance") $.Release.Name) (ne $ns $.Release.Namespace) }}
+{{- fail (printf "another lvs-operator is installed in this cluster: release %q in namespace %q (ClusterRoleBinding %s). Two operators would both program every node and fight over status: uninstall it first, or upgrade that release (docs/install.md, \"One install per cluster\")" (get $l "app.kubernetes.io/instance") $ns $b.metadata.name) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}

@@ -164,4 +164,29 @@ class ChartFilesTest {
     Map<?, ?> config = YAML.readValue(configMap.at("/data/config.yaml").asText(), Map.class);
     assertThat(config.get("requeue-period")).isEqualTo("5m");
   }
+
+  /**
+   * Pod Security: the agents need hostNetwork, a hostPath and NET_ADMIN, which only the privileged
+   * level admits; the static manifest's namespace says so (issue #18 item 4).
+   */
+  @Test
+  void staticManifestLabelsItsNamespaceForThePrivilegeTheAgentsNeed() throws IOException {
+    try (var parser = YAML.createParser(REPO.resolve("deploy/lvs-operator.yaml").toFile())) {
+      JsonNode namespace = null;
+      for (Iterator<JsonNode> it = YAML.readValues(parser, JsonNode.class); it.hasNext(); ) {
+        JsonNode doc = it.next();
+        if (doc != null && doc.path("kind").asText().equals("Namespace")) {
+          namespace = doc;
+        }
+      }
+      assertThat(namespace).isNotNull();
+      assertThat(
+              namespace
+                  .path("metadata")
+                  .path("labels")
+                  .path("pod-security.kubernetes.io/enforce")
+                  .asText())
+          .isEqualTo("privileged");
+    }
+  }
 }

@@ -105,13 +105,15 @@ class ChartIT {
   private static Kubectl kubectl;
   private static Path tmp;
   private static Path nonDefaultValues;
+  private static Path kubeconfig;
 
   @BeforeAll
   static void setUp() throws IOException {
     TestApiServer api = TestApiServer.get();
     client = api.newClient();
     tmp = Files.createTempDirectory("chart-it");
-    kubectl = new Kubectl(api.writeKubeConfig(tmp));
+    kubeconfig = api.writeKubeConfig(tmp);
+    kubectl = new Kubectl(kubeconfig);
     nonDefaultValues = tmp.resolve("values-nondefault.yaml");
     Files.writeString(nonDefaultValues, NON_DEFAULT_VALUES);
     // Minimal stand-ins for the Prometheus Operator's CRDs, so the monitors can be dry-run applied.
@@ -235,6 +237,9 @@ class ChartIT {
         .containsEntry("agent-image", "lvs-agent:" + appVersion())
         .containsEntry("agent-privileged", false)
         .containsEntry("agent-capabilities", List.of("NET_ADMIN"))
+        .containsEntry("agent-priority-class", "system-node-critical")
+        .containsEntry(
+            "agent-java-tool-options", "-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError")
         .containsEntry("agent-metrics-port", 10731)
         .containsEntry(
             "agent-args",
@@ -618,6 +623,35 @@ class ChartIT {
     denied(agent, "patch", "daemonsets.apps/lvs-operator-agent", "-n", "lvs-system");
   }
 
+  /**
+   * Two installs must not fight (issue #18): with the static manifest applied (release lvs-operator
+   * in lvs-system), helm refuses to install a second operator elsewhere, before it creates
+   * anything. The static manifest's namespace admits the agents (Pod Security).
+   */
+  @Test
+  void aSecondInstallInTheSameClusterIsRefused() {
+    kubectl.run("apply", "--server-side", "--force-conflicts", "-f", STATIC_MANIFEST.toString());
+    assertThat(client.namespaces().withName("lvs-system").get().getMetadata().getLabels())
+        .containsEntry("pod-security.kubernetes.io/enforce", "privileged");
+    String ns = TestApiServer.get().freshNamespace("chart-second");
+    Processes.Result r =
+        Helm.exec(
+            "install",
+            "second",
+            CHART.toString(),
+            "-n",
+            ns,
+            "--skip-crds",
+            "--kubeconfig",
+            kubeconfig.toString());
+    assertThat(r.exitCode()).as(r.stdout()).isNotZero();
+    assertThat(r.stderr())
+        .contains(
+            "another lvs-operator is installed in this cluster: release \"lvs-operator\" in"
+                + " namespace \"lvs-system\"");
+    assertThat(client.rbac().clusterRoles().withName("second-lvs-operator").get()).isNull();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // helpers
 
@@ -655,6 +689,7 @@ class ChartIT {
           "agent-annotations",
           "agent-tolerations",
           "agent-resources",
+          "agent-java-tool-options",
           "agent-privileged",
           "agent-capabilities",
           "agent-priority-class",

@@ -237,7 +237,10 @@ public final class DaemonSetStandIn {
             "/var/lib/lvs-lab/nodes/" + nodeName,
             saDir == null ? null : saDir.toString(),
             env,
-            hash);
+            hash,
+            // The lab's files (agent jar, tokens) stand in for the image: an emptyDir at /tmp
+            // must not hide /tmp/lvs-lab.
+            List.of(lab.toString()));
     Path nodeDir = lab.resolve("pods").resolve(nodeName);
     int n = 1;
     while (Files.exists(nodeDir.resolve(hash + "-" + n))) {

@@ -398,6 +398,23 @@ public final class PodTemplates {
       String serviceAccountDir,
       Map<String, String> env,
       String hash) {
+    return script(template, node, nodeRoot, serviceAccountDir, env, hash, List.of());
+  }
+
+  /**
+   * As {@link #script(PodTemplateSpec, String, String, String, Map, String)}, keeping the host
+   * directories {@code kept} visible at their paths even where a volume is mounted over a parent of
+   * theirs: they stand in for the image's files (the lab runs the agent jar of the lab's directory,
+   * /tmp/lvs-lab by default, and the agent pod mounts an emptyDir at /tmp).
+   */
+  public static String script(
+      PodTemplateSpec template,
+      String node,
+      String nodeRoot,
+      String serviceAccountDir,
+      Map<String, String> env,
+      String hash,
+      List<String> kept) {
     PodSpec spec = template.getSpec();
     if (spec.getContainers().size() != 1) {
       throw new UnsupportedPodException(
@@ -421,6 +438,24 @@ public final class PodTemplates {
     b.append("# Pod template ").append(hash).append(" on lab node ").append(node);
     b.append(", written by dev.lvs.e2e.lab.DaemonSetStandIn. Runs under ip netns exec.\n");
     b.append("set -euo pipefail\n");
+    // Kept directories that a volume will cover: bound aside first, back in place after.
+    List<String> covered = new ArrayList<>();
+    for (String k : kept) {
+      boolean isCovered =
+          nonNull(c.getVolumeMounts()).stream()
+              .map(VolumeMount::getMountPath)
+              .anyMatch(t -> k.equals(t) || k.startsWith(t.endsWith("/") ? t : t + "/"));
+      if (isCovered) {
+        String stage = nodeRoot + "/var/lib/kubelet/pods/" + hash + "/kept/" + covered.size();
+        b.append("mkdir -p ").append(Mailbox.quote(stage)).append('\n');
+        b.append("mount --rbind ")
+            .append(Mailbox.quote(k))
+            .append(' ')
+            .append(Mailbox.quote(stage))
+            .append('\n');
+        covered.add(k);
+      }
+    }
     for (VolumeMount m : nonNull(c.getVolumeMounts())) {
       Volume v = volumes.get(m.getName());
       if (v == null) {
@@ -451,6 +486,12 @@ public final class PodTemplates {
       }
       bind(b, source, m.getMountPath(), Boolean.TRUE.equals(m.getReadOnly()));
     }
+    for (int i = 0; i < covered.size(); i++) {
+      String stage = nodeRoot + "/var/lib/kubelet/pods/" + hash + "/kept/" + i;
+      String k = Mailbox.quote(covered.get(i));
+      b.append("mkdir -p ").append(k).append('\n');
+      b.append("mount --rbind ").append(Mailbox.quote(stage)).append(' ').append(k).append('\n');
+    }
     if (serviceAccountDir != null) {
       bind(b, serviceAccountDir, "/var/run/secrets/kubernetes.io/serviceaccount", true);
     }
@@ -458,6 +499,7 @@ public final class PodTemplates {
     b.append("if [ -d /root/.kube ]; then mount -t tmpfs -o size=1m tmpfs /root/.kube; fi\n");
     b.append("exec env -i");
     env.forEach((k, v) -> b.append(' ').append(Mailbox.quote(k + "=" + v)));
+    List<String> setpriv = new ArrayList<>();
     Set<String> caps = capabilities(c);
     if (caps != null) {
       String list =
@@ -465,8 +507,8 @@ public final class PodTemplates {
               .map(x -> "+" + x.toLowerCase(Locale.ROOT))
               .reduce((x, y) -> x + "," + y)
               .orElse("");
-      b.append(" setpriv --bounding-set=-all").append(list.isEmpty() ? "" : "," + list);
-      b.append(" --inh-caps=-all");
+      setpriv.add("--bounding-set=-all" + (list.isEmpty() ? "" : "," + list));
+      setpriv.add("--inh-caps=-all");
     }
     SecurityContext sc = c.getSecurityContext();
     Long uid = sc != null && sc.getRunAsUser() != null ? sc.getRunAsUser() : null;
@@ -474,13 +516,17 @@ public final class PodTemplates {
       uid = spec.getSecurityContext().getRunAsUser();
     }
     if (uid != null && uid != 0) {
-      if (caps == null) {
-        b.append(" setpriv");
-      }
-      b.append(" --reuid=").append(uid).append(" --regid=").append(uid).append(" --clear-groups");
+      setpriv.add("--reuid=" + uid);
+      setpriv.add("--regid=" + uid);
+      setpriv.add("--clear-groups");
     }
-    if (caps != null || (uid != null && uid != 0)) {
-      b.append(" --");
+    // allowPrivilegeEscalation: false is the no_new_privs bit, as runc sets it. (Not run here:
+    // readOnlyRootFilesystem, since the lab's root is the host's, and seccompProfile.)
+    if (sc != null && Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation())) {
+      setpriv.add("--no-new-privs");
+    }
+    if (!setpriv.isEmpty()) {
+      b.append(" setpriv ").append(String.join(" ", setpriv)).append(" --");
     }
     for (String w : argv) {
       b.append(' ').append(Mailbox.quote(w));

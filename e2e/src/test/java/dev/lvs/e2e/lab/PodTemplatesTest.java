@@ -231,9 +231,9 @@ class PodTemplatesTest {
         .endHostPath()
         .endVolume()
         .addNewVolume()
-        .withName("proc-sys")
+        .withName("proc-sys-net")
         .withNewHostPath()
-        .withPath("/proc/sys")
+        .withPath("/proc/sys/net")
         .withType("Directory")
         .endHostPath()
         .endVolume()
@@ -251,8 +251,8 @@ class PodTemplatesTest {
         .withMountPath("/var/lib/lvs-agent")
         .endVolumeMount()
         .addNewVolumeMount()
-        .withName("proc-sys")
-        .withMountPath("/host/proc/sys")
+        .withName("proc-sys-net")
+        .withMountPath("/host/proc/sys/net")
         .endVolumeMount()
         .withNewSecurityContext()
         .withPrivileged(privileged)
@@ -276,7 +276,7 @@ class PodTemplatesTest {
     // A node's own host path lives under the node's directory; the kernel's are the kernel's.
     assertThat(script)
         .contains("mount --bind '/nodes/rs1/var/lib/lvs-agent' '/var/lib/lvs-agent'")
-        .contains("mount --bind '/proc/sys' '/host/proc/sys'")
+        .contains("mount --bind '/proc/sys/net' '/host/proc/sys/net'")
         .contains("mount --bind '/lab/secrets/sa' '/var/run/secrets/kubernetes.io/serviceaccount'")
         .contains("mount -o remount,bind,ro '/var/run/secrets/kubernetes.io/serviceaccount'")
         .contains("'NODE_NAME=rs1'")
@@ -315,6 +315,42 @@ class PodTemplatesTest {
     assertThat(PodTemplates.schedulable(spec, node("rs2", Map.of()))).isFalse();
     assertThat(PodTemplates.schedulable(spec, node("rs3", Map.of("lvs.dev/agent", "false"))))
         .isFalse();
+  }
+
+  /**
+   * The confined agent pod (issue #18 item 3) has an emptyDir at /tmp, and the lab's own files (the
+   * agent jar, the service account tokens) live under /tmp/lvs-lab: the script keeps them visible
+   * under the new /tmp, as an image's files would be, and mounts only /proc/sys/net.
+   */
+  @Test
+  void theConfinedAgentTemplateKeepsTheLabsFilesUnderItsTmp() throws Exception {
+    AgentConfig config = OperatorOptions.parse(new String[0], Map.of()).config().agent();
+    PodTemplateSpec t =
+        AgentDaemonSetRenderer.render(config, "lvs-system", new TreeSet<>(List.of("rs1")))
+            .getSpec()
+            .getTemplate();
+    String script =
+        PodTemplates.script(
+            t,
+            "rs1",
+            "/nodes/rs1",
+            "/tmp/lvs-lab/secrets/lvs-agent",
+            new java.util.LinkedHashMap<>(Map.of()),
+            "abc",
+            List.of("/tmp/lvs-lab"));
+    String stage = "'/nodes/rs1/var/lib/kubelet/pods/abc/kept/0'";
+    String emptyDir = "'/nodes/rs1/var/lib/kubelet/pods/abc/volumes/tmp'";
+    assertThat(script)
+        .contains("mount --bind '/proc/sys/net' '/host/proc/sys/net'")
+        .doesNotContain("'/proc/sys' ", "/lib/modules")
+        .containsSubsequence(
+            "mount --rbind '/tmp/lvs-lab' " + stage,
+            "mount --bind " + emptyDir + " '/tmp'",
+            "mkdir -p '/tmp/lvs-lab'",
+            "mount --rbind " + stage + " '/tmp/lvs-lab'",
+            "mount --bind '/tmp/lvs-lab/secrets/lvs-agent' ",
+            // allowPrivilegeEscalation: false
+            "--no-new-privs");
   }
 
   @Test

@@ -104,12 +104,18 @@ class AgentDaemonSetIT {
     assertThat(pod.getHostNetwork()).isTrue();
     assertThat(pod.getTolerations()).anyMatch(t -> "Exists".equals(t.getOperator()));
     var c = pod.getContainers().get(0);
-    assertThat(c.getSecurityContext().getPrivileged()).isTrue();
+    // Confined by default (the API server accepted this security context and these volumes).
+    assertThat(c.getSecurityContext().getPrivileged()).isFalse();
+    assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(c.getSecurityContext().getCapabilities().getAdd()).containsExactly("NET_ADMIN");
+    assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(c.getArgs()).containsSubsequence("run", "--node-name", "$(NODE_NAME)");
     assertThat(c.getEnv().get(0).getValueFrom().getFieldRef().getFieldPath())
         .isEqualTo("spec.nodeName");
     assertThat(pod.getVolumes())
-        .anyMatch(v -> "/var/lib/lvs-agent".equals(v.getHostPath().getPath()));
+        .filteredOn(v -> v.getHostPath() != null)
+        .extracting(v -> v.getHostPath().getPath())
+        .containsExactlyInAnyOrder("/var/lib/lvs-agent", "/proc/sys/net");
     assertThat(pod.getNodeSelector()).containsEntry("lvs.dev/agent", "true");
     assertThat(ds.getMetadata().getAnnotations())
         .containsKey(AgentDaemonSetRenderer.HASH_ANNOTATION);
@@ -170,13 +176,13 @@ class AgentDaemonSetIT {
   void aConfigurationChangeRollsTheDaemonSet() {
     String before = h.daemonSet().getMetadata().getResourceVersion();
     h.stopOperator(operator);
-    operator = h.startOperator("ds-op", "--agent-privileged=false", "--agent-image=lvs-agent:2");
+    operator = h.startOperator("ds-op", "--agent-privileged=true", "--agent-image=lvs-agent:2");
     await()
         .atMost(OperatorHarness.TIMEOUT)
         .until(() -> "lvs-agent:2".equals(container().getImage()));
-    assertThat(container().getSecurityContext().getPrivileged()).isFalse();
-    assertThat(container().getSecurityContext().getCapabilities().getAdd())
-        .containsExactly("NET_ADMIN");
+    // The escape hatch: the API server accepts it (no allowPrivilegeEscalation=false with it).
+    assertThat(container().getSecurityContext().getPrivileged()).isTrue();
+    assertThat(container().getSecurityContext().getCapabilities()).isNull();
     assertThat(h.daemonSet().getMetadata().getResourceVersion()).isNotEqualTo(before);
     assertThat(myAffinity()).containsExactlyInAnyOrder(director, rs1Node, rs3Node);
   }

@@ -1,8 +1,6 @@
 package dev.lvs.operator.agent;
 
 import dev.lvs.operator.config.AgentConfig;
-import io.fabric8.kubernetes.api.model.Capabilities;
-import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -12,10 +10,6 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
-import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -56,9 +50,7 @@ public final class AgentDaemonSetRenderer {
   /** The node's IP (status.hostIP): the one address the agent's HTTP endpoints listen on. */
   static final String HOST_IP_ENV = "HOST_IP";
 
-  static final String PROC_SYS = "/proc/sys";
-  static final String HOST_PROC_SYS_MOUNT = "/host/proc/sys";
-  static final String MODULES = "/lib/modules";
+  static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
 
   /**
    * The agent's first sync reads and programs the whole node, minutes on a big one: the startup
@@ -117,7 +109,10 @@ public final class AgentDaemonSetRenderer {
             .withHostNetwork(true)
             .withDnsPolicy("ClusterFirstWithHostNet")
             .withServiceAccountName(c.serviceAccountName())
-            .withPriorityClassName(c.priorityClassName())
+            .withPriorityClassName(
+                c.priorityClassName() == null || c.priorityClassName().isBlank()
+                    ? null
+                    : c.priorityClassName())
             .withTerminationGracePeriodSeconds(30L)
             .withImagePullSecrets(
                 c.imagePullSecrets().stream().map(LocalObjectReference::new).toList())
@@ -125,7 +120,7 @@ public final class AgentDaemonSetRenderer {
             // The nodes the operator labels (AgentNodeLabels): the set changes, the template not.
             .withNodeSelector(new TreeMap<>(AgentNodeLabels.nodeSelector()))
             .withContainers(container(c))
-            .withVolumes(volumes(c))
+            .withVolumes(AgentPodSecurity.volumes(c))
             .endSpec()
             .endTemplate()
             .endSpec()
@@ -166,13 +161,16 @@ public final class AgentDaemonSetRenderer {
             .endFieldRef()
             .endValueFrom()
             .build());
-    env.add(new EnvVar(PROC_SYS_ENV, HOST_PROC_SYS_MOUNT, null));
+    env.add(new EnvVar(PROC_SYS_ENV, AgentPodSecurity.HOST_PROC_SYS, null));
+    if (c.javaToolOptions() != null
+        && !c.javaToolOptions().isBlank()
+        && !c.env().containsKey(JAVA_TOOL_OPTIONS)) {
+      env.add(new EnvVar(JAVA_TOOL_OPTIONS, c.javaToolOptions(), null));
+    }
     c.env().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> env.add(new EnvVar(e.getKey(), e.getValue(), null)));
 
-    Capabilities caps =
-        c.privileged() ? null : new CapabilitiesBuilder().withAdd(c.capabilities()).build();
     ContainerBuilder b =
         new ContainerBuilder()
             .withName(CONTAINER)
@@ -182,11 +180,8 @@ public final class AgentDaemonSetRenderer {
             .withArgs(args)
             .withEnv(env)
             .withResources(c.resources() == null ? new ResourceRequirements() : c.resources())
-            .withNewSecurityContext()
-            .withPrivileged(c.privileged())
-            .withCapabilities(caps)
-            .endSecurityContext()
-            .withVolumeMounts(mounts(c));
+            .withSecurityContext(AgentPodSecurity.securityContext(c))
+            .withVolumeMounts(AgentPodSecurity.mounts(c));
     if (c.metricsPort() > 0) {
       b.addNewPort()
           .withName("metrics")
@@ -213,36 +208,6 @@ public final class AgentDaemonSetRenderer {
         .withPeriodSeconds(periodSeconds)
         .withTimeoutSeconds(PROBE_TIMEOUT_SECONDS)
         .withFailureThreshold(failureThreshold)
-        .build();
-  }
-
-  private static List<VolumeMount> mounts(AgentConfig c) {
-    return List.of(
-        new VolumeMountBuilder().withName("state").withMountPath(c.stateDir()).build(),
-        // The host's /proc/sys, writable even without privileged (hostNetwork makes net.* the
-        // node's own); the agent finds it through LVS_PROC_SYS.
-        new VolumeMountBuilder().withName("proc-sys").withMountPath(HOST_PROC_SYS_MOUNT).build(),
-        new VolumeMountBuilder()
-            .withName("modules")
-            .withMountPath(MODULES)
-            .withReadOnly(true)
-            .build());
-  }
-
-  private static List<Volume> volumes(AgentConfig c) {
-    return List.of(
-        hostPath("state", c.stateDir(), "DirectoryOrCreate"),
-        hostPath("proc-sys", PROC_SYS, "Directory"),
-        hostPath("modules", MODULES, null));
-  }
-
-  private static Volume hostPath(String name, String path, String type) {
-    return new VolumeBuilder()
-        .withName(name)
-        .withNewHostPath()
-        .withPath(path)
-        .withType(type)
-        .endHostPath()
         .build();
   }
 

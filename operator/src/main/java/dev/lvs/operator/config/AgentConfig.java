@@ -23,7 +23,10 @@ import java.util.Map;
  * @param annotations extra annotations on the pods
  * @param tolerations the pods' tolerations
  * @param resources the container's requests and limits
- * @param privileged run privileged; when false, only {@code capabilities} are added
+ * @param javaToolOptions the agent JVM's JAVA_TOOL_OPTIONS (heap policy, exit on OutOfMemoryError);
+ *     empty for none; an explicit JAVA_TOOL_OPTIONS in {@code env} wins
+ * @param privileged run privileged (an escape hatch); when false, every capability is dropped and
+ *     only {@code capabilities} are added
  * @param capabilities Linux capabilities added when not privileged
  * @param priorityClassName the pods' priority class, or null
  * @param maxUnavailable the rolling update's maxUnavailable (a number or a percentage)
@@ -43,6 +46,7 @@ public record AgentConfig(
     Map<String, String> annotations,
     List<Toleration> tolerations,
     ResourceRequirements resources,
+    String javaToolOptions,
     boolean privileged,
     List<String> capabilities,
     String priorityClassName,

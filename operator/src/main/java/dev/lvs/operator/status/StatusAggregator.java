@@ -226,12 +226,24 @@ public final class StatusAggregator {
       programmedReason = Reasons.AGENT_FAILED;
       programmedMessage = String.join("; ", failures);
     } else if (!pending.isEmpty()) {
+      // Counts, not names: a list of the pending nodes would change the message (and so the
+      // whole status) with every agent's report; status.nodes says which node applied what.
+      SortedSet<String> expected = new TreeSet<>(directors);
+      expected.addAll(servingNodes);
+      long pendingDirectors = pending.stream().filter(directors::contains).count();
       programmedReason = Reasons.AGENTS_PENDING;
       programmedMessage =
-          "waiting for the agents on nodes "
-              + String.join(", ", pending)
-              + " to apply generation "
-              + generation;
+          "waiting for "
+              + pending.size()
+              + " of "
+              + expected.size()
+              + " agents ("
+              + plural(pendingDirectors, "director")
+              + ", "
+              + plural(pending.size() - pendingDirectors, "real-server node")
+              + ") to apply generation "
+              + generation
+              + "; status.nodes shows what each has applied";
     } else {
       programmedReason = Reasons.ALL_AGENTS_APPLIED;
       programmedMessage =
@@ -431,6 +443,8 @@ public final class StatusAggregator {
 
     // What the agents report for this server.
     SortedSet<String> pending = new TreeSet<>();
+    int pendingDirectorReports = 0;
+    boolean pendingVips = false;
     Long rsGeneration = generationOf(rs);
     IpSet vipsHeld = new IpSet(rs.getStatus() == null ? null : rs.getStatus().getVips());
     for (VirtualService vs : selecting) {
@@ -445,10 +459,12 @@ public final class StatusAggregator {
                 && Objects.equals(rsGeneration, nonNull(r.getRealServerGenerations()).get(name));
         if (!ok) {
           pending.add("director " + d + " of " + vs.getMetadata().getName());
+          pendingDirectorReports++;
         }
       }
       if (node != null && !vipsHeld.contains(vs.getSpec().getVip())) {
         pending.add("node " + node + " to hold VIP " + vs.getSpec().getVip());
+        pendingVips = true;
       }
     }
 
@@ -484,8 +500,21 @@ public final class StatusAggregator {
                   .collect(Collectors.joining(", "))
               + " give it weight 0, so it gets no new connections until the node is Ready again";
     } else if (!pending.isEmpty()) {
+      // Counts, not names (see the VirtualService's Programmed message).
+      List<String> parts = new ArrayList<>();
+      if (pendingDirectorReports > 0) {
+        parts.add(plural(pendingDirectorReports, "director report"));
+      }
+      if (pendingVips) {
+        parts.add("this node's VIPs");
+      }
       reason = Reasons.AGENTS_PENDING;
-      message = "waiting for " + String.join(", ", pending);
+      message =
+          "waiting for "
+              + String.join(" and ", parts)
+              + " ("
+              + plural(selecting.size(), "VirtualService")
+              + "): the VirtualServices' status.nodes and this status.vips show what is applied";
     } else {
       ready = true;
       reason = Reasons.ALL_AGENTS_APPLIED;
@@ -604,5 +633,9 @@ public final class StatusAggregator {
     boolean contains(String ip) {
       return canonical.contains(IpAddresses.canonical(ip));
     }
+  }
+
+  private static String plural(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 }

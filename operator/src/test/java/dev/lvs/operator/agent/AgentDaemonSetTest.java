@@ -122,7 +122,7 @@ class AgentDaemonSetTest {
   }
 
   @Test
-  void rendersAHostNetworkPrivilegedDaemonSetOnTheLabelledNodes() throws Exception {
+  void rendersAHostNetworkDaemonSetOnTheLabelledNodes() throws Exception {
     DaemonSet ds = AgentDaemonSetRenderer.render(config(), "lvs-system");
     assertThat(ds.getMetadata().getNamespace()).isEqualTo("lvs-system");
     assertThat(ds.getMetadata().getName()).isEqualTo("lvs-agent");
@@ -163,11 +163,8 @@ class AgentDaemonSetTest {
     assertThat(c.getPorts())
         .singleElement()
         .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(10731));
-    assertThat(c.getSecurityContext().getPrivileged()).isTrue();
-    assertThat(c.getSecurityContext().getCapabilities()).isNull();
-    assertThat(pod(ds).getVolumes())
-        .extracting(v -> v.getHostPath().getPath())
-        .containsExactly("/var/lib/lvs-agent", "/proc/sys", "/lib/modules");
+    // The security context and volumes: AgentPodSecurityTest.
+    assertThat(c.getSecurityContext().getPrivileged()).isFalse();
     assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
     assertThat(ds.getSpec().getSelector().getMatchLabels())
         .isEqualTo(

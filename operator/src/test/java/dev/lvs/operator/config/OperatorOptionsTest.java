@@ -24,7 +24,9 @@ class OperatorOptionsTest {
     assertThat(c.leaderElection()).isTrue();
     assertThat(c.exitOnLostLeadership()).isTrue();
     assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(c.agent().privileged()).isTrue();
+    assertThat(c.agent().privileged()).isFalse();
+    assertThat(c.agent().capabilities()).containsExactly("NET_ADMIN");
+    assertThat(c.agent().javaToolOptions()).contains("-XX:+ExitOnOutOfMemoryError");
     assertThat(c.agent().command())
         .containsExactly("java", "-cp", "@/app/jib-classpath-file", "dev.lvs.agent.Main");
     assertThat(c.agent().tolerations()).hasSize(1);
@@ -45,7 +47,7 @@ class OperatorOptionsTest {
         file,
         """
         agent-image: from-file:1
-        agent-privileged: false
+        agent-privileged: true
         deletion-timeout: 5m
         agent-env: {A: "1", B: "2"}
         agent-args: [--resync-period=10s]
@@ -62,7 +64,7 @@ class OperatorOptionsTest {
             .config();
     assertThat(c.agent().image()).isEqualTo("from-env:2");
     assertThat(c.deletionTimeout()).isEqualTo(Duration.ofSeconds(45));
-    assertThat(c.agent().privileged()).isFalse();
+    assertThat(c.agent().privileged()).isTrue();
     assertThat(c.agent().env()).containsEntry("A", "1").containsEntry("B", "2");
     assertThat(c.agent().extraArgs()).containsExactly("--resync-period=10s");
     assertThat(c.agent().resources().getLimits().get("memory").toString()).isEqualTo("1Gi");
