@@ -51,7 +51,7 @@ class RequeueTest {
                 .withConfig(new ConfigBuilder().withMasterUrl("https://127.0.0.1:1").build())
                 .build();
         LvsOperator op = new LvsOperator(config, client, Clock.systemUTC())) {
-      assertThat(op.operator().getRegisteredControllers()).hasSize(3);
+      assertThat(op.operator().getRegisteredControllers()).hasSize(4);
       for (RegisteredController<?> c : op.operator().getRegisteredControllers()) {
         ControllerConfiguration<?> cc = c.getConfiguration();
         assertThat(cc.maxReconciliationInterval())

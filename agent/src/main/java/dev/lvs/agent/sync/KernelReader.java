@@ -81,10 +81,10 @@ public final class KernelReader {
         services.put(e.service().key(), e.service());
       }
       confirmAbsence(owned, services);
-      Set<ServiceKey> listed = new java.util.LinkedHashSet<>(owned.services());
-      listed.addAll(owned.intents().services().keySet()); // to adopt ({@link Adoption})
-      listed.addAll(owned.intents().destinations().keySet());
-      for (ServiceKey key : listed) {
+      Set<ServiceKey> toList = new java.util.LinkedHashSet<>(owned.services());
+      toList.addAll(owned.intents().services().keySet()); // to adopt ({@link Adoption})
+      toList.addAll(owned.intents().destinations().keySet());
+      for (ServiceKey key : toList) {
         if (!services.containsKey(key)) {
           continue;
         }

@@ -39,7 +39,7 @@ class RebootTest {
   Syncer syncer(String node, FakeAddressClient addrs, String bootId) throws IOException {
     return new Syncer(
         node,
-        AgentSettings.DEFAULTS,
+        AgentSettings.COMMAND_LINE,
         source,
         new KernelReader(ipvs, addrs, sysctls),
         new Applier(ipvs, addrs, sysctls),

@@ -80,7 +80,7 @@ class WriteAheadOwnershipTest {
       throws IOException {
     return new Syncer(
         node,
-        AgentSettings.DEFAULTS,
+        AgentSettings.COMMAND_LINE,
         source,
         new KernelReader(ipvs, addrs, sysctls),
         new Applier(ipvs, addrs, sysctls),
@@ -226,7 +226,7 @@ class WriteAheadOwnershipTest {
     Syncer s =
         new Syncer(
             "lb1",
-            AgentSettings.DEFAULTS,
+            AgentSettings.COMMAND_LINE,
             source,
             new KernelReader(ipvs, addrs, sysctls),
             new Applier(ipvs, addrs, sysctls),

@@ -165,7 +165,11 @@ class ChartIT {
             "Deployment/lvs-operator",
             "PodDisruptionBudget/lvs-operator",
             "ValidatingAdmissionPolicy/lvs-operator-vip-pools",
-            "ValidatingAdmissionPolicyBinding/lvs-operator-vip-pools");
+            "ValidatingAdmissionPolicyBinding/lvs-operator-vip-pools",
+            "ValidatingAdmissionPolicy/lvs-operator-agent-status",
+            "ValidatingAdmissionPolicyBinding/lvs-operator-agent-status",
+            "ValidatingAdmissionPolicy/lvs-operator-agent-nodes",
+            "ValidatingAdmissionPolicyBinding/lvs-operator-agent-nodes");
     for (HasMetadata o : objects) {
       assertThat(o.getMetadata().getLabels())
           .as(o.getKind())

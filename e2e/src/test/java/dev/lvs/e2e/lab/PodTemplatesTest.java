@@ -325,10 +325,7 @@ class PodTemplatesTest {
   @Test
   void theConfinedAgentTemplateKeepsTheLabsFilesUnderItsTmp() throws Exception {
     AgentConfig config = OperatorOptions.parse(new String[0], Map.of()).config().agent();
-    PodTemplateSpec t =
-        AgentDaemonSetRenderer.render(config, "lvs-system", new TreeSet<>(List.of("rs1")))
-            .getSpec()
-            .getTemplate();
+    PodTemplateSpec t = AgentDaemonSetRenderer.render(config, "lvs-system").getSpec().getTemplate();
     String script =
         PodTemplates.script(
             t,

@@ -11,9 +11,7 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** The agent pod's confinement (issue #18 item 3): what it may write and with which privileges. */
@@ -21,7 +19,7 @@ class AgentPodSecurityTest {
 
   private static DaemonSet render(String... flags) throws Exception {
     AgentConfig c = OperatorOptions.parse(flags, Map.of()).config().agent();
-    return AgentDaemonSetRenderer.render(c, "lvs-system", new TreeSet<>(List.of("n1")));
+    return AgentDaemonSetRenderer.render(c, "lvs-system");
   }
 
   private static PodSpec pod(DaemonSet ds) {
