@@ -311,7 +311,7 @@ public final class Agent {
         reporter = new LogReporter();
       } else {
         kube = new KubernetesClientBuilder().build();
-        source = new KubernetesSource(kube, o.vipPools());
+        source = new KubernetesSource(kube, o.vipPools(), o.nodeName());
         reporter =
             OwnedObjectsReporter.both(
                 new KubernetesStatusReporter(kube, o.nodeName(), Clock.systemUTC()),

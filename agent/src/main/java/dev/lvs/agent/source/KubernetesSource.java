@@ -35,6 +35,7 @@ public final class KubernetesSource implements Source {
   private SharedIndexInformer<Namespace> namespaces;
   private final PoolEnforcement enforcement;
   private final boolean watchPools;
+  private final String nodeName;
 
   /** A source that checks VIPs against VipPools with {@link PoolEnforcement#WARN}. */
   public KubernetesSource(KubernetesClient client) {
@@ -46,9 +47,18 @@ public final class KubernetesSource implements Source {
    *     and Namespaces are not watched (the agent then needs no RBAC for them)
    */
   public KubernetesSource(KubernetesClient client, PoolEnforcement enforcement) {
+    this(client, enforcement, null);
+  }
+
+  /**
+   * @param nodeName this agent's node: with it, the informers keep only what the agent reads of
+   *     each object ({@link Slimming}: no managedFields, no other node's status entry)
+   */
+  public KubernetesSource(KubernetesClient client, PoolEnforcement enforcement, String nodeName) {
     this.client = client;
     this.enforcement = enforcement;
     this.watchPools = enforcement != PoolEnforcement.OFF;
+    this.nodeName = nodeName;
   }
 
   @Override
@@ -87,6 +97,9 @@ public final class KubernetesSource implements Source {
 
   private <T extends HasMetadata> SharedIndexInformer<T> informer(
       SharedIndexInformer<T> informer, String what, Runnable onChange) {
+    if (nodeName != null) {
+      informer.itemStore(Slimming.store(nodeName));
+    }
     informer.addEventHandler(handler(onChange));
     informer.exceptionHandler(
         (started, error) -> {
