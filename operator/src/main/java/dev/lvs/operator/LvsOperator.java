@@ -92,7 +92,7 @@ public final class LvsOperator implements AutoCloseable {
     StatusAggregator aggregator = new StatusAggregator(gate);
     EventRecorder events = new EventRecorder(client, config.identity(), clock);
     operator.register(
-        new VirtualServiceReconciler(aggregator, gate, events, clock),
+        new VirtualServiceReconciler(aggregator, gate, events, clock, config.vipPools()),
         o -> requeue(o, config.requeuePeriod()));
     operator.register(
         new RealServerReconciler(aggregator, gate, events, clock),

@@ -279,6 +279,7 @@ class ChartIT {
         .containsEntry("leader-election", false)
         .containsEntry("deletion-timeout", "5m")
         .containsEntry("requeue-period", "90s")
+        .containsEntry("vip-pools", "Enforce")
         .containsEntry("metrics-port", 9090)
         .containsEntry("agent-daemonset-name", "lvs-node-agent")
         .containsEntry("agent-service-account", "lvs-node-agent")
@@ -668,6 +669,7 @@ class ChartIT {
       List.of(
           "namespace",
           "deletion-timeout",
+          "vip-pools",
           "requeue-period",
           "metrics-port",
           "leader-election",

@@ -29,7 +29,7 @@ class VipPoolsIT {
   static void start() {
     h = new OperatorHarness("vp");
     h.createNode(h.namespace + "-n1", "10.38.0.11");
-    h.startOperator("vp-op");
+    h.startOperator("vp-op", "--vip-pools=Enforce");
   }
 
   @AfterAll
@@ -114,5 +114,24 @@ class VipPoolsIT {
     await()
         .atMost(OperatorHarness.TIMEOUT)
         .untilAsserted(() -> assertThat(params()).doesNotContainKey("pool." + BAD + ".cidrs"));
+    // The pool shrinks under the live service: with --vip-pools=Enforce it is not Ready any more,
+    // reason VipNotInPool, naming the field and the pool.
+    assertThat(h.vs("web").getStatus().getConditions())
+        .noneMatch(c -> "VipNotInPool".equals(c.getReason()));
+    h.client
+        .resources(VipPool.class)
+        .withName(POOL)
+        .edit(
+            p -> {
+              p.getSpec().setAddresses(List.of("10.38.2.10-10.38.2.12"));
+              return p;
+            });
+    h.awaitCondition("web", "Ready", "False", "VipNotInPool");
+    assertThat(
+            OperatorHarness.condition(h.vs("web").getStatus().getConditions(), "Ready")
+                .orElseThrow()
+                .getMessage())
+        .startsWith("spec.vip: 10.38.1.3 is in no VipPool that admits namespace " + h.namespace)
+        .contains(POOL + " (does not contain it)");
   }
 }

@@ -24,6 +24,8 @@ import java.time.Duration;
  * @param exitOnLostLeadership exit the process when leadership is lost (safe default)
  * @param shutdownTimeout how long the orderly stop on SIGTERM may take before the process exits
  *     anyway
+ * @param vipPools Enforce, Warn or Off: whether a VIP in no admitting VipPool makes its
+ *     VirtualService not Ready (Enforce) or only Degraded (Warn), or pools are not looked at
  */
 public record OperatorConfig(
     String namespace,
@@ -39,7 +41,8 @@ public record OperatorConfig(
     Duration renewDeadline,
     Duration retryPeriod,
     boolean exitOnLostLeadership,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    String vipPools) {
 
   /** The field manager of every write the operator makes. */
   public static final String FIELD_MANAGER = "lvs-operator";

@@ -74,6 +74,12 @@ public final class OperatorOptions {
                   + " $POD_NAMESPACE, the service account's namespace, else lvs-system)"),
           new Option("deletion-timeout", false, "2m", "how long deletion waits for agents"),
           new Option(
+              "vip-pools",
+              false,
+              "Warn",
+              "Enforce, Warn or Off: a VirtualService whose VIP is in no VipPool admitting its"
+                  + " namespace is Ready=False (Enforce) or Degraded (Warn), reason VipNotInPool"),
+          new Option(
               "requeue-period",
               false,
               "5m",
@@ -341,7 +347,17 @@ public final class OperatorOptions {
         v.duration("renew-deadline"),
         v.duration("retry-period"),
         v.bool("exit-on-lost-leadership"),
-        shutdownTimeout);
+        shutdownTimeout,
+        vipPools(v.string("vip-pools")));
+  }
+
+  private static String vipPools(String value) throws UsageException {
+    for (String mode : List.of("Enforce", "Warn", "Off")) {
+      if (mode.equalsIgnoreCase(value == null ? "" : value.trim())) {
+        return mode;
+      }
+    }
+    throw new UsageException("--vip-pools must be Enforce, Warn or Off, not \"" + value + "\"");
   }
 
   private static Duration positive(String name, Duration d) throws UsageException {

@@ -5,6 +5,7 @@ import static dev.lvs.operator.reconciler.Watches.REAL_SERVERS;
 import static dev.lvs.operator.reconciler.Watches.VIRTUAL_SERVICES;
 
 import dev.lvs.operator.api.v1alpha1.RealServer;
+import dev.lvs.operator.api.v1alpha1.VipPool;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
 import dev.lvs.operator.api.v1alpha1.VirtualServiceStatus;
 import dev.lvs.operator.config.OperatorConfig;
@@ -12,9 +13,11 @@ import dev.lvs.operator.events.ConditionEvents;
 import dev.lvs.operator.events.EventRecorder;
 import dev.lvs.operator.model.ClusterView;
 import dev.lvs.operator.model.Indexes;
+import dev.lvs.operator.pools.VipCheck;
 import dev.lvs.operator.status.Conditions;
 import dev.lvs.operator.status.DeletionGate;
 import dev.lvs.operator.status.StatusAggregator;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -27,6 +30,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +57,8 @@ public class VirtualServiceReconciler
 
   public static final String NAME = "virtualservice";
   public static final String FINALIZER = "lvs.dev/agent-cleanup";
+  static final String POOLS = "vs-vippools";
+  static final String NAMESPACES = "vs-namespaces";
 
   private final StatusAggregator aggregator;
   private final DeletionGate deletionGate;
@@ -71,11 +77,30 @@ public class VirtualServiceReconciler
 
   public VirtualServiceReconciler(
       StatusAggregator aggregator, DeletionGate deletionGate, EventRecorder events, Clock clock) {
+    this(aggregator, deletionGate, events, clock, "Off");
+  }
+
+  /**
+   * @param vipPools Enforce, Warn or Off ({@code --vip-pools}): how a VIP in no admitting VipPool
+   *     is reported
+   */
+  public VirtualServiceReconciler(
+      StatusAggregator aggregator,
+      DeletionGate deletionGate,
+      EventRecorder events,
+      Clock clock,
+      String vipPools) {
     this.aggregator = aggregator;
     this.deletionGate = deletionGate;
     this.events = events;
     this.clock = clock;
+    this.vipPools = vipPools;
   }
+
+  private final String vipPools;
+  private volatile InformerEventSource<VipPool, VirtualService> pools;
+  private volatile InformerEventSource<Namespace, VirtualService> namespaces;
+  private volatile InformerEventSource<Node, VirtualService> nodeSource;
 
   @Override
   public List<EventSource<?, VirtualService>> prepareEventSources(
@@ -116,14 +141,39 @@ public class VirtualServiceReconciler
     mapping =
         ClusterView.of(Caches.store(primaries), Caches.store(realServers), Caches.store(nodes));
     caches = ClusterView.of(Caches.store(all), Caches.store(realServers), Caches.store(nodes));
-    return List.of(all, realServers, nodes);
+    nodeSource = nodes;
+    if ("Off".equals(vipPools)) {
+      return List.of(all, realServers, nodes);
+    }
+    // VIP pools (issue #16): a pool or a namespace's labels changing re-judges the services
+    // concerned. Node addresses come from the nodes informer above.
+    pools =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(VipPool.class, VirtualService.class)
+                .withName(POOLS)
+                .withSecondaryToPrimaryMapper(p -> Watches.ids(primaries.list().toList()))
+                .build(),
+            ctx);
+    namespaces =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Namespace.class, VirtualService.class)
+                .withName(NAMESPACES)
+                .withOnUpdateFilter(
+                    (now, before) ->
+                        !java.util.Objects.equals(
+                            now.getMetadata().getLabels(), before.getMetadata().getLabels()))
+                .withSecondaryToPrimaryMapper(
+                    n -> Watches.ids(primaries.list(n.getMetadata().getName()).toList()))
+                .build(),
+            ctx);
+    return List.of(all, realServers, nodes, pools, namespaces);
   }
 
   @Override
   public UpdateControl<VirtualService> reconcile(VirtualService vs, Context<VirtualService> ctx) {
     Instant now = clock.instant();
     ClusterView view = caches.with(vs);
-    writeStatus(vs, aggregator.virtualService(vs, view, now), ctx);
+    writeStatus(vs, aggregator.virtualService(vs, view, now, vipCheck()), ctx);
     pruner.prune(vs, view, ctx.getClient());
     return UpdateControl.noUpdate();
   }
@@ -139,7 +189,7 @@ public class VirtualServiceReconciler
       pruner.forget(vs);
       return DeleteControl.defaultDelete();
     }
-    writeStatus(vs, aggregator.virtualService(vs, view, now), ctx);
+    writeStatus(vs, aggregator.virtualService(vs, view, now, vipCheck()), ctx);
     pruner.prune(vs, view, ctx.getClient());
     Duration untilDeadline = Duration.between(now, state.deadline()).plusSeconds(1);
     log.info(
@@ -148,6 +198,14 @@ public class VirtualServiceReconciler
         state.waitingOn(),
         state.deadline());
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(untilDeadline.toMillis());
+  }
+
+  private VipCheck vipCheck() {
+    if (pools == null || namespaces == null) {
+      return VipCheck.NONE;
+    }
+    return VipCheck.of(
+        vipPools, pools.list().toList(), namespaces.list().toList(), nodeSource.list().toList());
   }
 
   private void writeStatus(

@@ -5,6 +5,7 @@ import static dev.lvs.operator.status.Conditions.DEGRADED;
 import static dev.lvs.operator.status.Conditions.PROGRAMMED;
 import static dev.lvs.operator.status.Conditions.READY;
 
+import dev.lvs.operator.api.pools.PoolAdmission;
 import dev.lvs.operator.api.v1alpha1.NodeReport;
 import dev.lvs.operator.api.v1alpha1.RealServer;
 import dev.lvs.operator.api.v1alpha1.RealServerStatus;
@@ -15,6 +16,7 @@ import dev.lvs.operator.model.ClusterView;
 import dev.lvs.operator.model.IpAddresses;
 import dev.lvs.operator.model.Nodes;
 import dev.lvs.operator.model.ServiceKey;
+import dev.lvs.operator.pools.VipCheck;
 import dev.lvs.operator.status.Conditions.Reasons;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
@@ -52,6 +54,12 @@ public final class StatusAggregator {
   // ---------------------------------------------------------------- VirtualService
 
   public VirtualServiceStatus virtualService(VirtualService vs, ClusterView view, Instant now) {
+    return virtualService(vs, view, now, VipCheck.NONE);
+  }
+
+  /** As {@link #virtualService(VirtualService, ClusterView, Instant)}, judging the VIP too. */
+  public VirtualServiceStatus virtualService(
+      VirtualService vs, ClusterView view, Instant now, VipCheck vipCheck) {
     Long generation = vs.getMetadata().getGeneration();
     List<Condition> previous =
         vs.getStatus() == null ? List.of() : nonNull(vs.getStatus().getConditions());
@@ -133,6 +141,12 @@ public final class StatusAggregator {
 
     // Validation across objects.
     List<Problem> problems = new ArrayList<>();
+    // With --vip-pools=Warn a VIP in no pool changes nothing here (the agents program it; the
+    // admission policy warned, the agents log it): clusters upgraded without pools stay as they
+    // were. A forbidden VIP is refused by the agents in every mode, so it is always reported.
+    Optional<PoolAdmission.Decision.Refused> vipRefused =
+        vipCheck.refusal(vs).filter(vipCheck::blocksReady);
+    vipRefused.ifPresent(r -> problems.add(new Problem(r.reason(), r.message())));
     if (directors.isEmpty()) {
       problems.add(
           new Problem(
@@ -279,6 +293,19 @@ public final class StatusAggregator {
               deletion.waitingOn().isEmpty()
                   ? "being deleted"
                   : deletion.waitingMessage("VirtualService"),
+              generation,
+              previous,
+              now));
+    } else if (vipRefused.isPresent()) {
+      conditions.add(
+          Conditions.of(
+              READY,
+              false,
+              vipRefused.get().reason(),
+              vipRefused.get().message()
+                  + (PoolAdmission.FORBIDDEN.equals(vipRefused.get().reason())
+                      ? "; the agents refuse it"
+                      : "; the agents refuse it with --vip-pools=Enforce"),
               generation,
               previous,
               now));

@@ -95,6 +95,62 @@ class StatusAggregatorTest {
     assertThat(s.getReadyRealServers()).isEqualTo(2);
   }
 
+  private static dev.lvs.operator.api.v1alpha1.VipPool pool(String... addresses) {
+    var p = new dev.lvs.operator.api.v1alpha1.VipPool();
+    p.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("lan").build());
+    var spec = new dev.lvs.operator.api.v1alpha1.VipPoolSpec();
+    spec.setAddresses(List.of(addresses));
+    p.setSpec(spec);
+    return p;
+  }
+
+  @Test
+  void aVipInNoPoolIsNotReadyWithEnforceAndUnchangedWithWarn() {
+    allAgentsApplied(web);
+    var outside = List.of(pool("10.9.0.0/24"));
+    var enforce = dev.lvs.operator.pools.VipCheck.of("Enforce", outside, List.of(), nodes);
+    VirtualServiceStatus s = aggregator.virtualService(web, view(web), NOW, enforce);
+    Condition ready = cond(s.getConditions(), Conditions.READY);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("VipNotInPool");
+    assertThat(ready.getMessage())
+        .isEqualTo(
+            "spec.vip: 10.0.0.1 is in no VipPool that admits namespace web; pools considered:"
+                + " lan (does not contain it); the agents refuse it with --vip-pools=Enforce");
+    assertThat(cond(s.getConditions(), Conditions.DEGRADED).getReason()).isEqualTo("VipNotInPool");
+
+    var warn = dev.lvs.operator.pools.VipCheck.of("Warn", outside, List.of(), nodes);
+    VirtualServiceStatus w = aggregator.virtualService(web, view(web), NOW, warn);
+    // Warn (the upgrade default) leaves the status as it was: the agents program the VIP.
+    assertThat(cond(w.getConditions(), Conditions.READY).getStatus()).isEqualTo("True");
+    assertThat(cond(w.getConditions(), Conditions.DEGRADED).getStatus()).isEqualTo("False");
+
+    var inside =
+        dev.lvs.operator.pools.VipCheck.of(
+            "Enforce", List.of(pool("10.0.0.0/24")), List.of(), nodes);
+    VirtualServiceStatus ok = aggregator.virtualService(web, view(web), NOW, inside);
+    assertThat(cond(ok.getConditions(), Conditions.READY).getStatus()).isEqualTo("True");
+    assertThat(cond(ok.getConditions(), Conditions.DEGRADED).getStatus()).isEqualTo("False");
+  }
+
+  @Test
+  void aVipThatIsANodesAddressIsNotReadyInEveryMode() {
+    VirtualService steal = vs("steal", "10.1.0.8", 80);
+    allAgentsApplied(steal);
+    for (String mode : List.of("Enforce", "Warn")) {
+      var check =
+          dev.lvs.operator.pools.VipCheck.of(mode, List.of(pool("10.0.0.0/8")), List.of(), nodes);
+      Condition ready =
+          cond(
+              aggregator.virtualService(steal, view(steal), NOW, check).getConditions(),
+              Conditions.READY);
+      assertThat(ready.getReason()).as(mode).isEqualTo("VipForbidden");
+      assertThat(ready.getMessage())
+          .isEqualTo(
+              "spec.vip: 10.1.0.8 is the address of node n8: never a VIP; the agents refuse it");
+    }
+  }
+
   @Test
   void aDirectorWithAnOldRealServerGenerationKeepsTheServiceNotReady() {
     allAgentsApplied(web);
