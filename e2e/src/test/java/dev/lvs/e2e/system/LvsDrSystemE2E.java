@@ -407,6 +407,37 @@ class LvsDrSystemE2E {
         .pollInterval(POLL)
         .until(() -> virtualServiceOrNull("web-copy") == null);
     assertThat(probe.ipvsRules()).isEqualTo(rules);
+
+    // A VIP that is rs2's own address (issue #16). The lab's admission policy only warns
+    // (vipPools.enforcement=Warn), so the object is created; the agents refuse it in every mode,
+    // so it never reaches a kernel, and the operator reports it.
+    String stolen = env.address(rs2);
+    apply(virtualService("steal", "rr", null).replace("vip: " + vip, "vip: " + stolen));
+    try {
+      await("VipForbidden on steal")
+          .atMost(converge)
+          .pollInterval(POLL)
+          .untilAsserted(
+              () -> {
+                VirtualService steal = virtualService("steal");
+                Condition c = condition(steal, "Ready").orElseThrow();
+                assertThat(c.getReason()).isEqualTo("VipForbidden");
+                assertThat(c.getMessage())
+                    .startsWith("spec.vip: " + stolen + " is the address of node");
+                assertThat(steal.getStatus().getNodes()).containsKey(director);
+                assertThat(steal.getStatus().getNodes().get(director).getMessage())
+                    .contains("VipForbidden: spec.vip: " + stolen);
+              });
+      sleep(Duration.ofSeconds(5));
+      assertThat(probe.ipvsRules()).as("no IPVS service on rs2's address").isEqualTo(rules);
+      assertThat(probe.requests(6, converge)).as("the original serves").isSubsetOf(rs1, rs2);
+    } finally {
+      k8s.resources(VirtualService.class).inNamespace(NS).withName("steal").delete();
+    }
+    await("steal deleted")
+        .atMost(converge)
+        .pollInterval(POLL)
+        .until(() -> virtualServiceOrNull("steal") == null);
   }
 
   /**
