@@ -183,6 +183,11 @@ class AgentWritesPolicyIT {
 
   /** Null when the write was admitted, else the API server's code and message. */
   private static String statusPatch(KubernetesClient c, String kind, String name, String status) {
+    return statusPatch(c, kind, name, status, "lvs-agent-test");
+  }
+
+  private static String statusPatch(
+      KubernetesClient c, String kind, String name, String status, String manager) {
     String body =
         "{\"apiVersion\":\"lvs.dev/v1alpha1\",\"kind\":\""
             + kind
@@ -198,7 +203,7 @@ class AgentWritesPolicyIT {
           .inNamespace(ns)
           .withName(name)
           .subresource("status")
-          .patch(ssa("lvs-agent-test"), body);
+          .patch(ssa(manager), body);
       return null;
     } catch (KubernetesClientException e) {
       return e.getCode() + " " + e.getMessage();
@@ -206,7 +211,15 @@ class AgentWritesPolicyIT {
   }
 
   private static String entry(String node) {
-    return "{\"nodes\":{\"" + node + "\":{\"state\":\"Applied\",\"observedGeneration\":1}}}";
+    return entry(node, 1);
+  }
+
+  private static String entry(String node, long generation) {
+    return "{\"nodes\":{\""
+        + node
+        + "\":{\"state\":\"Applied\",\"observedGeneration\":"
+        + generation
+        + "}}}";
   }
 
   private static String nodePatch(KubernetesClient c, String node, String json) {
@@ -225,10 +238,23 @@ class AgentWritesPolicyIT {
     admin
         .load(new ByteArrayInputStream(objectsYaml().getBytes(StandardCharsets.UTF_8)))
         .serverSideApply();
-    // Policies take a moment to be loaded by the API server.
+    // Policies take a moment to be loaded by the API server. Each probe writes something new:
+    // a write that got in before the policy was loaded would make the same write "unchanged",
+    // which the policy rightly lets through.
+    java.util.concurrent.atomic.AtomicLong probe = new java.util.concurrent.atomic.AtomicLong(100);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> statusPatch(agentA, "VirtualService", "web", entry(nodeB)) != null);
+        .until(
+            () ->
+                // A field manager of its own: a probe that got in stays its field, and a later
+                // apply under the test's manager does not remove it (which the policy denies).
+                statusPatch(
+                        agentA,
+                        "VirtualService",
+                        "web",
+                        entry(nodeB, probe.incrementAndGet()),
+                        "policy-probe")
+                    != null);
 
     assertThat(statusPatch(agentA, "VirtualService", "web", entry(nodeA))).isNull();
     assertThat(statusPatch(agentA, "VirtualService", "web", entry(nodeB)))
@@ -264,6 +290,9 @@ class AgentWritesPolicyIT {
     admin
         .load(new ByteArrayInputStream(objectsYaml().getBytes(StandardCharsets.UTF_8)))
         .serverSideApply();
+    // Each probe is a new label value: one that got in before the policy was loaded would make
+    // the same patch a no-op, which the policy lets through.
+    java.util.concurrent.atomic.AtomicLong probe = new java.util.concurrent.atomic.AtomicLong();
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
@@ -271,7 +300,9 @@ class AgentWritesPolicyIT {
                 nodePatch(
                         unbound,
                         nodeB,
-                        "{\"metadata\":{\"labels\":{\"lvs.dev/director\":\"true\"}}}")
+                        "{\"metadata\":{\"labels\":{\"lvs-test/probe\":\"p"
+                            + probe.incrementAndGet()
+                            + "\"}}}")
                     != null);
     // A token without the node name cannot be tied to a node: status writes are RBAC's alone.
     assertThat(statusPatch(unbound, "VirtualService", "web", entry(nodeB))).isNull();

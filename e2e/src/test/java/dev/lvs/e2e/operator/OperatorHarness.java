@@ -136,7 +136,17 @@ final class OperatorHarness implements AutoCloseable {
             .endStatus()
             .build()
             .getStatus());
-    return client.nodes().resource(node).updateStatus();
+    // A status patch without resourceVersion: a running operator may label the new Node at once
+    // (the agent label), and a PUT from the create's version would then get a 409.
+    node.getMetadata().setResourceVersion(null);
+    return client
+        .nodes()
+        .withName(name)
+        .subresource("status")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                java.util.Map.of("status", node.getStatus())));
   }
 
   /** A merge patch of one label (no resourceVersion: the operator writes the agent label too). */
