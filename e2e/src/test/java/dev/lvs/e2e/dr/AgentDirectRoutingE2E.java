@@ -371,11 +371,11 @@ class AgentDirectRoutingE2E {
   @Order(7)
   void repairsAnIpvsFlushOnTheNextResync() {
     long applied = metric("director", "lvs_agent_sync_steps_applied_total");
-    // Flush and read in one command: with a 5 s resync, a second guest command could already see
-    // the repair (CI once did).
-    assertThat(hosts.check("director", "sh", "-c", "ipvsadm -C && ipvsadm -Sn").strip())
-        .as("IPVS right after the flush")
-        .isEmpty();
+    // Flush. Reading the table back, even in the same command, races the agent: a resync that
+    // read the kernel between the two commands has already repaired it. The proof that the flush
+    // took is the agent's repair steps counted below (the table was gone, or nothing is applied).
+    String after = hosts.check("director", "sh", "-c", "ipvsadm -C && ipvsadm -Sn | wc -l");
+    System.out.println("IPVS rules right after the flush: " + after.strip());
     await("the service and its destinations back")
         .atMost(CONVERGE)
         .pollInterval(POLL)

@@ -276,10 +276,13 @@ class LvsDrSystemE2E {
     List<String> rules = probe.ipvsRules();
     Duration resync = agentResyncPeriod();
     String logBefore = env.agentLog(director);
-    // Flush, and show the table empty in the same command (the agent may repair it at any time).
+    // Flush. Reading the table back is no proof that the flush took: a resync that read the kernel
+    // between the two commands has already repaired it (a fresh-machine CI run read 3 rules in the
+    // same shell command). The proof is the agent's repair below, which exists only if the
+    // service was gone, and the table equal to the one before.
     String after = env.hosts().check(director, "sh", "-c", "ipvsadm -C && ipvsadm -Sn | wc -l");
     Instant flushed = Instant.now();
-    assertThat(after.strip()).as("rules right after ipvsadm -C").isEqualTo("0");
+    System.out.println("rules right after ipvsadm -C: " + after.strip());
     // The next resync repairs it: the flush may land just after one read the kernel, so up to one
     // period, and that resync may queue behind a sync already running. Each is about 1 s on a
     // quiet machine and far longer in a loaded emulated guest; the printed time is the measure.
@@ -294,10 +297,17 @@ class LvsDrSystemE2E {
             + " ms after ipvsadm -C (resync period "
             + resync.toSeconds()
             + " s)");
-    String repair = newPart(env.agentLog(director), logBefore);
-    assertThat(DrProbe.lines(repair, "ipvs: add service"))
-        .as("the agent's repair:%n%s", repair)
-        .hasSize(1);
+    // Exactly one service re-added: the flush took, and the agent repaired it once.
+    await("the agent's log of the repair")
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              String repair = newPart(env.agentLog(director), logBefore);
+              assertThat(DrProbe.lines(repair, "ipvs: add service"))
+                  .as("the agent's repair:%n%s", repair)
+                  .hasSize(1);
+            });
     assertThat(probe.requests(6, converge)).isSubsetOf(rs1, rs2);
   }
 
