@@ -134,6 +134,19 @@ The agent's arguments after the operator's own "run --node-name ... --state-dir 
 {{- if not (kindIs "invalid" $a.connReuseMode) }}{{ $args = append $args (printf "--conn-reuse-mode=%v" $a.connReuseMode) }}{{ end }}
 {{- with $a.directorInterface }}{{ $args = append $args (printf "--director-interface=%s" .) }}{{ end }}
 {{- $args = append $args (printf "--vip-pools=%s" .Values.vipPools.enforcement) }}
+{{- with $a.directors }}
+{{- $args = append $args (printf "--director-election=%s" (ternary "On" "Off" .election)) }}
+{{- with .leaseDuration }}{{ $args = append $args (printf "--director-lease-duration=%s" .) }}{{ end }}
+{{- with .renewInterval }}{{ $args = append $args (printf "--director-renew-interval=%s" .) }}{{ end }}
+{{- with .rebalanceAfter }}{{ $args = append $args (printf "--director-rebalance-after=%s" .) }}{{ end }}
+{{- with .syncDaemon }}
+{{- $args = append $args (printf "--sync-daemon=%s" (ternary "On" "Off" .enabled)) }}
+{{- with .interface }}{{ $args = append $args (printf "--sync-interface=%s" .) }}{{ end }}
+{{- if .syncId }}{{ $args = append $args (printf "--sync-id=%v" .syncId) }}{{ end }}
+{{- with .group }}{{ $args = append $args (printf "--sync-group=%s" .) }}{{ end }}
+{{- if .port }}{{ $args = append $args (printf "--sync-port=%v" .port) }}{{ end }}
+{{- end }}
+{{- end }}
 {{- range $a.extraArgs }}{{ $args = append $args . }}{{ end }}
 {{- toYaml $args }}
 {{- end }}

@@ -1,5 +1,9 @@
 package dev.lvs.agent.cli;
 
+import dev.lvs.agent.election.DirectorElection;
+import dev.lvs.agent.election.ElectionMetrics;
+import dev.lvs.agent.election.HeldVips;
+import dev.lvs.agent.election.LeaseElector;
 import dev.lvs.agent.ipvs.IpvsClient;
 import dev.lvs.agent.link.AddressClient;
 import dev.lvs.agent.report.AgentHttpServer;
@@ -43,6 +47,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,7 +151,8 @@ public final class Agent {
               syncer::isReady,
               health::problem,
               r.metrics,
-              r.ipvsMetrics);
+              r.ipvsMetrics,
+              r.elector == null ? null : r.electionMetrics);
     }
     AgentHttpServer httpServer = http;
     AddressWatcher watcher = null;
@@ -214,7 +220,11 @@ public final class Agent {
     steps.add(new BoundedShutdown.Step("the netlink sockets and the Kubernetes client", r::close));
     s.install(steps);
     shutdown = s;
+    r.wake.set(runner::trigger);
     r.source.start(runner::trigger);
+    if (r.elector != null) {
+      r.elector.start();
+    }
     runner.start();
     // The shutdown hook ends the process.
     try {
@@ -276,6 +286,13 @@ public final class Agent {
     final SyncMetrics metrics = new SyncMetrics();
     final IpvsMetrics ipvsMetrics;
     final Object kernelLock = new Object();
+    final ElectionMetrics electionMetrics = new ElectionMetrics();
+
+    /** What wakes the sync loop; set once the loop exists. */
+    final AtomicReference<Runnable> wake = new AtomicReference<>(() -> {});
+
+    /** The director election; null without one (manifests, --director-election Off). */
+    LeaseElector elector;
 
     private Resources(
         IpvsClient ipvs,
@@ -317,12 +334,26 @@ public final class Agent {
                 new KubernetesStatusReporter(kube, o.nodeName(), Clock.systemUTC()),
                 new OwnedObjectsReporter(kube, o.nodeName(), store));
       }
+      Resources r = new Resources(ipvs, addresses, sysctls, store, source, reporter, kube);
+      if (kube != null && o.election().enabled() && !o.once()) {
+        r.elector =
+            new LeaseElector(
+                kube,
+                o.nodeName(),
+                o.election(),
+                () -> r.wake.get().run(),
+                r.electionMetrics,
+                new HeldVips());
+      }
       log.info(
-          "lvs-agent starting: node {}, objects from {}, state in {}",
+          "lvs-agent starting: node {}, objects from {}, state in {}, director election {}",
           o.nodeName(),
           source.describe(),
-          store.file());
-      return new Resources(ipvs, addresses, sysctls, store, source, reporter, kube);
+          store.file(),
+          r.elector == null
+              ? "off (every director holds every VIP it serves)"
+              : "on (Leases in namespace " + o.election().namespace() + ")");
+      return r;
     }
 
     Syncer syncer(RunOptions o) {
@@ -336,11 +367,15 @@ public final class Agent {
           reporter,
           metrics,
           kernelLock,
-          Clock.systemUTC());
+          Clock.systemUTC(),
+          elector == null ? DirectorElection.NONE : elector);
     }
 
     @Override
     public void close() {
+      if (elector != null) {
+        elector.close();
+      }
       source.close();
       reporter.close();
       ipvs.close();

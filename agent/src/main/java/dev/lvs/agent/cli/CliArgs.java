@@ -1,5 +1,7 @@
 package dev.lvs.agent.cli;
 
+import dev.lvs.agent.election.ElectionSettings;
+import dev.lvs.agent.election.SyncDaemonSettings;
 import dev.lvs.agent.pools.PoolEnforcement;
 import dev.lvs.agent.state.AgentSettings;
 import dev.lvs.agent.state.Ips;
@@ -80,6 +82,34 @@ public final class CliArgs {
                                   Off ignores pools (default: Warn). Node, host-interface,
                                   loopback, link-local and multicast addresses are refused in
                                   every mode. Manifests (--manifests) have no pools: Off.
+        --director-election On|Off
+                                  with several directors for a VIP, elect one to hold it
+                                  (Leases in --lease-namespace); Off: every director holds
+                                  every VIP it serves (default: On; always Off with
+                                  --manifests: standalone directors are single)
+        --lease-namespace NS      the directors' Leases (default: $POD_NAMESPACE, else
+                                  lvs-system)
+        --director-lease-duration DURATION
+                                  a director whose Lease is not renewed for this long loses its
+                                  VIPs (the kernel removes them) and a standby takes over
+                                  (default: 3s, minimum 2s)
+        --director-renew-interval DURATION
+                                  how often a director renews its Lease, at most a third of
+                                  the lease duration (default: 500ms)
+        --director-rebalance-after DURATION
+                                  no preemption: a director that restarts or recovers takes
+                                  back VIPs held by others only after holding its Lease this
+                                  long; 0 preempts at once (default: 10m)
+        --sync-daemon On|Off      run the kernel's IPVS connection sync daemons (master and
+                                  backup) on directors that elect, so that connections survive
+                                  a failover (default: On)
+        --sync-interface IF       the interface the sync daemons multicast on (default: the
+                                  interface holding the node's IPv4 InternalIP)
+        --sync-id N               the sync daemons' syncid, 0-255: give each LVS cluster on a
+                                  segment its own (default: 0, the kernel's: backups accept
+                                  every syncid)
+        --sync-group IP           the multicast group (default: the kernel's, 224.0.0.81)
+        --sync-port PORT          the UDP port (default: the kernel's, 8848)
         --metrics-port PORT       /healthz, /readyz, /metrics port; 0 disables (default: 10731)
         --metrics-address IP      the one address they listen on (default: $HOST_IP, the node's
                                   IP from the downward API, else 127.0.0.1); 0.0.0.0 or :: for
@@ -119,6 +149,16 @@ public final class CliArgs {
           "--expire-quiescent-template",
           "--conn-reuse-mode",
           "--vip-pools",
+          "--director-election",
+          "--lease-namespace",
+          "--director-lease-duration",
+          "--director-renew-interval",
+          "--director-rebalance-after",
+          "--sync-daemon",
+          "--sync-interface",
+          "--sync-id",
+          "--sync-group",
+          "--sync-port",
           "--metrics-port",
           "--metrics-address",
           "--shutdown-timeout");
@@ -202,6 +242,26 @@ public final class CliArgs {
         throw new UsageException("run: " + e.getMessage());
       }
     }
+    boolean manifests = opts.containsKey("--manifests");
+    boolean elect = onOff(opts, "--director-election", true) && !manifests;
+    ElectionSettings election;
+    try {
+      election =
+          new ElectionSettings(
+              elect,
+              duration(opts, "--director-lease-duration", ElectionSettings.DEFAULT_LEASE_DURATION),
+              duration(opts, "--director-renew-interval", ElectionSettings.DEFAULT_RENEW_INTERVAL),
+              duration(
+                  opts, "--director-rebalance-after", ElectionSettings.DEFAULT_REBALANCE_AFTER),
+              opts.getOrDefault(
+                  "--lease-namespace",
+                  env.getOrDefault("POD_NAMESPACE", "").isBlank()
+                      ? DEFAULT_LEASE_NAMESPACE
+                      : env.get("POD_NAMESPACE")));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("run: " + e.getMessage());
+    }
+    SyncDaemonSettings syncDaemon = syncDaemon(opts, elect);
     Optional<String> iface = Optional.ofNullable(opts.get("--director-interface"));
     if (iface.isPresent() && (iface.get().isEmpty() || iface.get().length() > 15)) {
       throw new UsageException("run: --director-interface must be an interface name (1-15 bytes)");
@@ -221,7 +281,54 @@ public final class CliArgs {
             metricsAddress,
             port,
             shutdownTimeout,
-            vipPools));
+            vipPools,
+            election,
+            syncDaemon));
+  }
+
+  static final String DEFAULT_LEASE_NAMESPACE = "lvs-system";
+
+  private static SyncDaemonSettings syncDaemon(Map<String, String> opts, boolean elect)
+      throws UsageException {
+    boolean on = onOff(opts, "--sync-daemon", true) && elect;
+    Optional<String> iface = Optional.ofNullable(opts.get("--sync-interface"));
+    if (iface.isPresent() && (iface.get().isEmpty() || iface.get().length() > 15)) {
+      throw new UsageException("run: --sync-interface must be an interface name (1-15 bytes)");
+    }
+    int syncId = opts.containsKey("--sync-id") ? integer(opts, "--sync-id") : 0;
+    if (syncId < 0 || syncId > 255) {
+      throw new UsageException("run: --sync-id must be 0-255, not " + syncId);
+    }
+    Optional<InetAddress> group = Optional.empty();
+    if (opts.containsKey("--sync-group")) {
+      String text = opts.get("--sync-group").trim();
+      InetAddress g =
+          Ips.parse(text)
+              .filter(InetAddress::isMulticastAddress)
+              .orElseThrow(
+                  () ->
+                      new UsageException(
+                          "run: --sync-group must be a multicast address, not \"" + text + "\""));
+      group = Optional.of(g);
+    }
+    int port = opts.containsKey("--sync-port") ? integer(opts, "--sync-port") : 0;
+    if (port < 0 || port > 65535) {
+      throw new UsageException("run: --sync-port must be 1-65535, not " + port);
+    }
+    return new SyncDaemonSettings(on, iface, syncId, group, port);
+  }
+
+  private static boolean onOff(Map<String, String> opts, String flag, boolean dflt)
+      throws UsageException {
+    String v = opts.get(flag);
+    if (v == null) {
+      return dflt;
+    }
+    return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "on", "true" -> true;
+      case "off", "false" -> false;
+      default -> throw new UsageException("run: " + flag + " must be On or Off, not \"" + v + "\"");
+    };
   }
 
   private static Command parseCleanup(String[] args) throws UsageException {

@@ -1,5 +1,7 @@
 package dev.lvs.agent.cli;
 
+import dev.lvs.agent.election.ElectionSettings;
+import dev.lvs.agent.election.SyncDaemonSettings;
 import dev.lvs.agent.pools.PoolEnforcement;
 import dev.lvs.agent.state.AgentSettings;
 import java.net.InetAddress;
@@ -22,7 +24,9 @@ public record RunOptions(
     InetAddress metricsAddress,
     int metricsPort,
     Duration shutdownTimeout,
-    PoolEnforcement vipPools) {
+    PoolEnforcement vipPools,
+    ElectionSettings election,
+    SyncDaemonSettings syncDaemon) {
 
   public AgentSettings settings() {
     return new AgentSettings(

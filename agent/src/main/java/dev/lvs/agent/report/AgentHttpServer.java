@@ -51,6 +51,19 @@ public final class AgentHttpServer implements AutoCloseable {
       SyncMetrics metrics,
       IpvsMetrics ipvs)
       throws IOException {
+    return start(address, port, ready, unhealthy, metrics, ipvs, null);
+  }
+
+  /** As above, with the director election's metrics when {@code election} is not null. */
+  public static AgentHttpServer start(
+      InetAddress address,
+      int port,
+      BooleanSupplier ready,
+      Supplier<Optional<String>> unhealthy,
+      SyncMetrics metrics,
+      IpvsMetrics ipvs,
+      dev.lvs.agent.election.ElectionMetrics election)
+      throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
     ExecutorService executor =
         Executors.newFixedThreadPool(
@@ -93,6 +106,9 @@ public final class AgentHttpServer implements AutoCloseable {
             metrics.write(t);
             if (ipvs != null) {
               ipvs.write(t);
+            }
+            if (election != null) {
+              ElectionMetricsText.write(election, t);
             }
           } catch (RuntimeException e) {
             log.warn("metrics: rendering failed: {}", e.toString());

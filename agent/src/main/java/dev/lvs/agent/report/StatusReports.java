@@ -1,11 +1,14 @@
 package dev.lvs.agent.report;
 
+import dev.lvs.agent.election.DirectorRoles;
 import dev.lvs.agent.state.DesiredAddress;
 import dev.lvs.agent.state.Involvement;
+import dev.lvs.agent.state.Ips;
 import dev.lvs.agent.state.ObjectRef;
 import dev.lvs.agent.state.Problem;
 import dev.lvs.agent.sync.SyncResult;
 import dev.lvs.operator.api.Texts;
+import dev.lvs.operator.api.v1alpha1.LvsApi;
 import dev.lvs.operator.api.v1alpha1.NodeReport;
 import dev.lvs.operator.api.v1alpha1.RealServer;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
@@ -87,6 +90,17 @@ public final class StatusReports {
         continue;
       }
       NodeReport want = report(inv, problems.getOrDefault(ref, List.of()));
+      if (inv.isDirector() && result.roles().elected() && vs.getSpec() != null) {
+        want.setDirectorRole(
+            Ips.parse(vs.getSpec().getVip())
+                .flatMap(vip -> result.roles().of(vip.getHostAddress()))
+                .map(
+                    role ->
+                        role.role() == DirectorRoles.Role.ACTIVE
+                            ? LvsApi.DIRECTOR_ACTIVE
+                            : LvsApi.DIRECTOR_STANDBY)
+                .orElse(null));
+      }
       if (!withoutTime(want).equals(withoutTime(current))) {
         reports.add(new NodeReportWrite(ref, want));
       }
@@ -196,6 +210,7 @@ public final class StatusReports {
         r.getQuiescedRealServers() == null
             ? new ArrayList<>()
             : new ArrayList<>(r.getQuiescedRealServers()));
+    c.setDirectorRole(r.getDirectorRole());
     c.setState(r.getState());
     c.setMessage(r.getMessage());
     return c;

@@ -1,5 +1,6 @@
 package dev.lvs.agent.state;
 
+import dev.lvs.agent.election.DirectorRoles;
 import dev.lvs.agent.ipvs.ServiceKey;
 import dev.lvs.agent.pools.VipGate;
 import dev.lvs.operator.api.v1alpha1.RealServer;
@@ -82,7 +83,31 @@ public record DesiredState(
       AgentSettings settings,
       HostInterfaces interfaces,
       VipGate gate) {
-    return new DesiredStateCalculator(nodes, nodeName, settings, interfaces, gate)
+    return compute(
+        virtualServices,
+        realServers,
+        nodes,
+        nodeName,
+        settings,
+        interfaces,
+        gate,
+        DirectorRoles.ALL);
+  }
+
+  /**
+   * As above, with this director's elected roles: a director VIP goes on the interface only where
+   * {@code roles} says this node is the VIP's active director.
+   */
+  public static DesiredState compute(
+      List<VirtualService> virtualServices,
+      List<RealServer> realServers,
+      List<Node> nodes,
+      String nodeName,
+      AgentSettings settings,
+      HostInterfaces interfaces,
+      VipGate gate,
+      DirectorRoles roles) {
+    return new DesiredStateCalculator(nodes, nodeName, settings, interfaces, gate, roles)
         .compute(virtualServices, realServers);
   }
 }

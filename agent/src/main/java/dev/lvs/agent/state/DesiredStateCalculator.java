@@ -1,5 +1,6 @@
 package dev.lvs.agent.state;
 
+import dev.lvs.agent.election.DirectorRoles;
 import dev.lvs.agent.ipvs.ForwardMethod;
 import dev.lvs.agent.ipvs.IpvsDestination;
 import dev.lvs.agent.ipvs.IpvsDestination.DestinationKey;
@@ -18,7 +19,6 @@ import dev.lvs.operator.api.v1alpha1.VirtualService;
 import dev.lvs.operator.api.v1alpha1.VirtualServiceSpec;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeAddress;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -47,6 +47,7 @@ final class DesiredStateCalculator {
   private final AgentSettings settings;
   private final HostInterfaces interfaces;
   private final VipGate gate;
+  private final DirectorRoles roles;
 
   private final Map<ServiceKey, DesiredService> services = new LinkedHashMap<>();
   private final Map<AddressKey, DesiredAddress> addresses = new TreeMap<>(ADDRESS_ORDER);
@@ -73,7 +74,8 @@ final class DesiredStateCalculator {
       String nodeName,
       AgentSettings settings,
       HostInterfaces interfaces,
-      VipGate gate) {
+      VipGate gate,
+      DirectorRoles roles) {
     for (Node n : nodes) {
       nodesByName.put(n.getMetadata().getName(), n);
     }
@@ -82,6 +84,7 @@ final class DesiredStateCalculator {
     this.settings = settings;
     this.interfaces = interfaces;
     this.gate = gate;
+    this.roles = roles;
   }
 
   DesiredState compute(List<VirtualService> virtualServices, List<RealServer> realServers) {
@@ -321,7 +324,9 @@ final class DesiredStateCalculator {
                   + "'s "
                   + Ips.family(vip)
                   + " InternalIP to put the VIP on; set --director-interface"));
-    } else {
+    } else if (roles.mayHold(vip.getHostAddress())) {
+      // With an election, only the active director of the VIP holds it; standbys keep the IPVS
+      // service and its destinations (a hot standby) and answer no ARP/ND for it.
       wantAddress(iface.get(), vip, ref, DesiredAddress.DIRECTOR_VIP);
     }
     settings
@@ -495,14 +500,7 @@ final class DesiredStateCalculator {
   }
 
   private Optional<String> directorInterface(InetAddress vip) {
-    if (settings.directorInterface().isPresent()) {
-      return settings.directorInterface();
-    }
-    return internalIps(thisNode).stream()
-        .filter(a -> Ips.isIpv6(a) == Ips.isIpv6(vip))
-        .map(interfaces::holding)
-        .flatMap(Optional::stream)
-        .findFirst();
+    return DirectorInterfaces.forFamily(Ips.isIpv6(vip), thisNode, settings, interfaces);
   }
 
   private void wantAddress(String iface, InetAddress vip, ObjectRef ref, String role) {
@@ -550,16 +548,7 @@ final class DesiredStateCalculator {
   }
 
   private static List<InetAddress> internalIps(Node node) {
-    if (node == null || node.getStatus() == null || node.getStatus().getAddresses() == null) {
-      return List.of();
-    }
-    List<InetAddress> result = new ArrayList<>();
-    for (NodeAddress a : node.getStatus().getAddresses()) {
-      if (INTERNAL_IP.equals(a.getType())) {
-        Ips.parse(a.getAddress()).ifPresent(result::add);
-      }
-    }
-    return result;
+    return DirectorInterfaces.internalIps(node);
   }
 
   private static RealServerSpec specOf(RealServer rs) {

@@ -1,5 +1,6 @@
 package dev.lvs.agent.sync;
 
+import dev.lvs.agent.election.DirectorRoles;
 import dev.lvs.agent.source.Snapshot;
 import dev.lvs.agent.state.DesiredState;
 import dev.lvs.agent.state.ObjectRef;
@@ -12,6 +13,7 @@ import java.util.List;
  * One sync, start to end: the objects it computed from, what was desired, planned and applied.
  *
  * @param sourcesLoaded whether every source had fully loaded (if not, nothing was pruned)
+ * @param roles this director's elected role per VIP
  */
 public record SyncResult(
     Instant time,
@@ -19,7 +21,19 @@ public record SyncResult(
     Snapshot snapshot,
     DesiredState desired,
     Plan plan,
-    ApplyResult applied) {
+    ApplyResult applied,
+    DirectorRoles roles) {
+
+  /** A result without an election (every director holds every VIP it serves). */
+  public SyncResult(
+      Instant time,
+      boolean sourcesLoaded,
+      Snapshot snapshot,
+      DesiredState desired,
+      Plan plan,
+      ApplyResult applied) {
+    this(time, sourcesLoaded, snapshot, desired, plan, applied, DirectorRoles.ALL);
+  }
 
   /** Every problem: bad input and conflicts, conflicts found in the kernel, failed steps. */
   public List<Problem> problems() {

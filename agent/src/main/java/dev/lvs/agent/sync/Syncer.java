@@ -1,19 +1,28 @@
 package dev.lvs.agent.sync;
 
+import dev.lvs.agent.election.DirectorElection;
+import dev.lvs.agent.election.DirectorRoles;
 import dev.lvs.agent.report.Reporter;
 import dev.lvs.agent.report.SyncMetrics;
 import dev.lvs.agent.source.Snapshot;
 import dev.lvs.agent.source.Source;
 import dev.lvs.agent.state.ActualState;
 import dev.lvs.agent.state.AgentSettings;
+import dev.lvs.agent.state.DesiredAddress;
 import dev.lvs.agent.state.DesiredState;
+import dev.lvs.agent.state.DirectorInterfaces;
 import dev.lvs.agent.state.HostInterfaces;
+import dev.lvs.agent.state.OwnedAddress;
 import dev.lvs.agent.state.Ownership;
 import dev.lvs.agent.state.OwnershipStore;
+import io.fabric8.kubernetes.api.model.Node;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +46,7 @@ public final class Syncer {
   private final SyncMetrics metrics;
   private final Object kernelLock;
   private final Clock clock;
+  private final DirectorElection election;
   private volatile boolean ready;
   private KernelCache cache; // guarded by kernelLock
   private volatile boolean lastReadKernel;
@@ -61,6 +71,37 @@ public final class Syncer {
       SyncMetrics metrics,
       Object kernelLock,
       Clock clock) {
+    this(
+        nodeName,
+        settings,
+        source,
+        reader,
+        applier,
+        store,
+        reporter,
+        metrics,
+        kernelLock,
+        clock,
+        DirectorElection.NONE);
+  }
+
+  /**
+   * @param election decides which director VIPs this node holds ({@link DirectorElection#NONE}: all
+   *     it serves)
+   */
+  public Syncer(
+      String nodeName,
+      AgentSettings settings,
+      Source source,
+      KernelReader reader,
+      Applier applier,
+      OwnershipStore store,
+      Reporter reporter,
+      SyncMetrics metrics,
+      Object kernelLock,
+      Clock clock,
+      DirectorElection election) {
+    this.election = election;
     this.nodeName = nodeName;
     this.settings = settings;
     this.source = source;
@@ -112,6 +153,11 @@ public final class Syncer {
             cached != null ? cached.interfaces() : reader.interfaces();
         HostInterfaces hostInterfaces =
             HostInterfaces.from(interfaces.links(), interfaces.addresses());
+        DirectorRoles roles =
+            election.roles(
+                snapshot,
+                directorVips(owned),
+                DirectorInterfaces.families(thisNode(snapshot), settings, hostInterfaces));
         DesiredState desired =
             DesiredState.compute(
                 snapshot.virtualServices(),
@@ -120,7 +166,8 @@ public final class Syncer {
                 nodeName,
                 settings,
                 hostInterfaces,
-                VipGates.of(source.poolEnforcement(), snapshot, hostInterfaces, owned));
+                VipGates.of(source.poolEnforcement(), snapshot, hostInterfaces, owned),
+                roles);
         ActualState actual = cached == null ? null : cached.actual(desired, owned).orElse(null);
         lastReadKernel = actual == null;
         if (actual == null) {
@@ -153,7 +200,8 @@ public final class Syncer {
         } else {
           sysctlsAfterSync = java.util.Map.of();
         }
-        result = new SyncResult(now, loaded, snapshot, desired, plan, applied);
+        election.held(directorAddresses(applied.ownership()));
+        result = new SyncResult(now, loaded, snapshot, desired, plan, applied, roles);
       }
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       metrics.recordSync(result, took);
@@ -179,6 +227,32 @@ public final class Syncer {
       metrics.recordError(Duration.ofNanos(System.nanoTime() - start), now.getEpochSecond());
       throw e;
     }
+  }
+
+  /** The director VIPs (canonical literals) that {@code owned} records: its non-lo addresses. */
+  static Set<String> directorVips(Ownership owned) {
+    Set<String> vips = new TreeSet<>();
+    for (OwnedAddress a : owned.addresses().values()) {
+      if (!DesiredAddress.LOOPBACK.equals(a.interfaceName())) {
+        vips.add(a.address().getHostAddress());
+      }
+    }
+    return vips;
+  }
+
+  static List<OwnedAddress> directorAddresses(Ownership owned) {
+    return owned.addresses().values().stream()
+        .filter(a -> !DesiredAddress.LOOPBACK.equals(a.interfaceName()))
+        .toList();
+  }
+
+  private Node thisNode(Snapshot snapshot) {
+    for (Node n : snapshot.nodes()) {
+      if (nodeName.equals(n.getMetadata().getName())) {
+        return n;
+      }
+    }
+    return null;
   }
 
   /**

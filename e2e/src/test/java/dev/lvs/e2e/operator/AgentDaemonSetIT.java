@@ -107,7 +107,8 @@ class AgentDaemonSetIT {
     // Confined by default (the API server accepted this security context and these volumes).
     assertThat(c.getSecurityContext().getPrivileged()).isFalse();
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-    assertThat(c.getSecurityContext().getCapabilities().getAdd()).containsExactly("NET_ADMIN");
+    assertThat(c.getSecurityContext().getCapabilities().getAdd())
+        .containsExactly("NET_ADMIN", "NET_RAW");
     assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(c.getArgs()).containsSubsequence("run", "--node-name", "$(NODE_NAME)");
     assertThat(c.getEnv().get(0).getValueFrom().getFieldRef().getFieldPath())

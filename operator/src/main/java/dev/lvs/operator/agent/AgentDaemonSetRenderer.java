@@ -50,6 +50,9 @@ public final class AgentDaemonSetRenderer {
   /** The node's IP (status.hostIP): the one address the agent's HTTP endpoints listen on. */
   static final String HOST_IP_ENV = "HOST_IP";
 
+  /** The agents' namespace, where the directors' Leases are (agent --lease-namespace). */
+  static final String POD_NAMESPACE_ENV = "POD_NAMESPACE";
+
   static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
 
   /**
@@ -158,6 +161,15 @@ public final class AgentDaemonSetRenderer {
             .withNewValueFrom()
             .withNewFieldRef()
             .withFieldPath("status.hostIP")
+            .endFieldRef()
+            .endValueFrom()
+            .build());
+    env.add(
+        new EnvVarBuilder()
+            .withName(POD_NAMESPACE_ENV)
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withFieldPath("metadata.namespace")
             .endFieldRef()
             .endValueFrom()
             .build());

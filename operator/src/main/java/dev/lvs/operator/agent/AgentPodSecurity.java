@@ -24,8 +24,9 @@ import java.util.List;
  *   <li>Capabilities: all dropped, {@code NET_ADMIN} added (IPVS generic netlink, rtnetlink
  *       addresses, {@code SO_RCVBUFFORCE}). Writing the mounted net sysctls needs no more: they are
  *       owned by UID 0 of the node's network namespace and the agent runs as UID 0, and {@code
- *       NET_ADMIN} makes them writable to its holder in any case. No raw sockets (no {@code
- *       NET_RAW}); no {@code SYS_ADMIN}, no {@code SYS_MODULE}.
+ *       NET_ADMIN} makes them writable to its holder in any case. {@code NET_RAW} (in the chart's
+ *       default list) for the gratuitous ARP and unsolicited Neighbour Advertisements a director
+ *       sends when it takes over a VIP; no {@code SYS_ADMIN}, no {@code SYS_MODULE}.
  *   <li>No {@code /lib/modules}: the agent never runs modprobe. Directors load {@code ip_vs} at
  *       boot; scheduler modules the kernel loads itself ({@code request_module}, with the host's
  *       modprobe in the host's mount namespace).

@@ -161,7 +161,7 @@ public final class OperatorOptions {
           new Option(
               "agent-capabilities",
               true,
-              "NET_ADMIN",
+              "[NET_ADMIN, NET_RAW]",
               "capabilities added when not privileged (repeat or list)"),
           new Option(
               "agent-priority-class",

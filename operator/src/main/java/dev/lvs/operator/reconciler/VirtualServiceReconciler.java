@@ -9,6 +9,7 @@ import dev.lvs.operator.api.v1alpha1.VipPool;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
 import dev.lvs.operator.api.v1alpha1.VirtualServiceStatus;
 import dev.lvs.operator.config.OperatorConfig;
+import dev.lvs.operator.election.ActiveDirectors;
 import dev.lvs.operator.events.ConditionEvents;
 import dev.lvs.operator.events.EventRecorder;
 import dev.lvs.operator.model.ClusterView;
@@ -231,5 +232,10 @@ public class VirtualServiceReconciler
         ready.getReason(),
         desired.getRealServers());
     events.emit(vs, ConditionEvents.between(current.getConditions(), desired.getConditions()));
+    ActiveDirectors.failover(
+            vs.getSpec() == null ? null : vs.getSpec().getVip(),
+            current.getActiveDirector(),
+            desired.getActiveDirector())
+        .ifPresent(e -> events.emit(vs, List.of(e)));
   }
 }

@@ -12,6 +12,7 @@ import dev.lvs.operator.api.v1alpha1.RealServerStatus;
 import dev.lvs.operator.api.v1alpha1.SkippedRealServer;
 import dev.lvs.operator.api.v1alpha1.VirtualService;
 import dev.lvs.operator.api.v1alpha1.VirtualServiceStatus;
+import dev.lvs.operator.election.ActiveDirectors;
 import dev.lvs.operator.model.ClusterView;
 import dev.lvs.operator.model.IpAddresses;
 import dev.lvs.operator.model.Nodes;
@@ -362,6 +363,10 @@ public final class StatusAggregator {
     status.setObservedGeneration(generation);
     status.setConditions(conditions);
     status.setDirectorNodes(new ArrayList<>(directors));
+    status.setActiveDirector(ActiveDirectors.active(reports, directors).orElse(null));
+    List<String> standbys = new ArrayList<>(ActiveDirectors.standbys(reports, directors));
+    standbys.remove(status.getActiveDirector());
+    status.setStandbyDirectors(standbys);
     status.setRealServerNodes(new ArrayList<>(rsNodes));
     status.setTotalRealServers(selected.size());
     status.setReadyRealServers(ready);
@@ -571,6 +576,8 @@ public final class StatusAggregator {
       p.setObservedGeneration(s.getObservedGeneration());
       p.setConditions(nonNull(s.getConditions()));
       p.setDirectorNodes(nonNull(s.getDirectorNodes()));
+      p.setActiveDirector(s.getActiveDirector());
+      p.setStandbyDirectors(nonNull(s.getStandbyDirectors()));
       p.setRealServerNodes(nonNull(s.getRealServerNodes()));
       p.setRealServers(s.getRealServers());
       p.setReadyRealServers(s.getReadyRealServers());

@@ -38,11 +38,11 @@ class AgentPodSecurityTest {
   }
 
   @Test
-  void byDefaultTheAgentIsNotPrivilegedAndHasOnlyNetAdmin() throws Exception {
+  void byDefaultTheAgentIsNotPrivilegedAndHasOnlyNetAdminAndNetRaw() throws Exception {
     SecurityContext sc = container(render()).getSecurityContext();
     assertThat(sc.getPrivileged()).isFalse();
     assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
-    assertThat(sc.getCapabilities().getAdd()).containsExactly("NET_ADMIN");
+    assertThat(sc.getCapabilities().getAdd()).containsExactly("NET_ADMIN", "NET_RAW");
     assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
     assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
     assertThat(sc.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");

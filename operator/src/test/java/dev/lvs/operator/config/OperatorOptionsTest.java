@@ -25,7 +25,7 @@ class OperatorOptionsTest {
     assertThat(c.exitOnLostLeadership()).isTrue();
     assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.agent().privileged()).isFalse();
-    assertThat(c.agent().capabilities()).containsExactly("NET_ADMIN");
+    assertThat(c.agent().capabilities()).containsExactly("NET_ADMIN", "NET_RAW");
     assertThat(c.agent().javaToolOptions()).contains("-XX:+ExitOnOutOfMemoryError");
     assertThat(c.agent().command())
         .containsExactly("java", "-cp", "@/app/jib-classpath-file", "dev.lvs.agent.Main");

@@ -22,5 +22,11 @@ public final class LvsApi {
   /** Roles an agent reports in {@link NodeReport#getRoles()}. */
   public static final String ROLE_DIRECTOR = "Director";
 
+  /** {@code status.nodes.<node>.directorRole}: this director holds the VIP. */
+  public static final String DIRECTOR_ACTIVE = "Active";
+
+  /** {@code status.nodes.<node>.directorRole}: this director keeps the IPVS service only. */
+  public static final String DIRECTOR_STANDBY = "Standby";
+
   public static final String ROLE_REAL_SERVER = "RealServer";
 }

@@ -29,6 +29,11 @@ public class NodeReport {
           + " their existing ones, until the node is Ready again.")
   private List<String> quiescedRealServers = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "Directors only, when several directors serve the VIP: Active (this director holds the VIP"
+          + " and answers ARP/ND for it) or Standby (it programs the IPVS service only).")
+  private String directorRole;
+
   @JsonPropertyDescription("Applied, Failed or Conflict.")
   private String state;
 
@@ -70,6 +75,14 @@ public class NodeReport {
     this.quiescedRealServers = quiescedRealServers;
   }
 
+  public String getDirectorRole() {
+    return directorRole;
+  }
+
+  public void setDirectorRole(String directorRole) {
+    this.directorRole = directorRole;
+  }
+
   public String getState() {
     return state;
   }
@@ -101,6 +114,7 @@ public class NodeReport {
         && Objects.equals(observedGeneration, r.observedGeneration)
         && Objects.equals(realServerGenerations, r.realServerGenerations)
         && Objects.equals(quiescedRealServers, r.quiescedRealServers)
+        && Objects.equals(directorRole, r.directorRole)
         && Objects.equals(state, r.state)
         && Objects.equals(message, r.message)
         && Objects.equals(lastUpdateTime, r.lastUpdateTime);
@@ -113,6 +127,7 @@ public class NodeReport {
         observedGeneration,
         realServerGenerations,
         quiescedRealServers,
+        directorRole,
         state,
         message,
         lastUpdateTime);

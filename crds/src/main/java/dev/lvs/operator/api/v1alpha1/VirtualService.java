@@ -40,6 +40,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.realServers",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "Active",
+    jsonPath = ".status.activeDirector",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
     type = AdditionalPrinterColumn.Type.STRING)

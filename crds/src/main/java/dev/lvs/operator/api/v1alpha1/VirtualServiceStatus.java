@@ -27,6 +27,16 @@ public class VirtualServiceStatus {
   @JsonPropertyDescription("The nodes selected as directors of this service.")
   private List<String> directorNodes = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "The director that holds the VIP now and answers ARP/ND for it, as the directors report"
+          + " (directorRole Active); empty when none does.")
+  private String activeDirector;
+
+  @JsonPropertyDescription(
+      "The other directors of the VIP: they program the IPVS service and take over when the"
+          + " active director fails.")
+  private List<String> standbyDirectors = new ArrayList<>();
+
   @JsonPropertyDescription("The nodes that are real servers of this service (RealServer.nodeName).")
   private List<String> realServerNodes = new ArrayList<>();
 
@@ -122,12 +132,30 @@ public class VirtualServiceStatus {
     this.nodes = nodes;
   }
 
+  public String getActiveDirector() {
+    return activeDirector;
+  }
+
+  public void setActiveDirector(String activeDirector) {
+    this.activeDirector = activeDirector;
+  }
+
+  public List<String> getStandbyDirectors() {
+    return standbyDirectors;
+  }
+
+  public void setStandbyDirectors(List<String> standbyDirectors) {
+    this.standbyDirectors = standbyDirectors;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof VirtualServiceStatus s
         && Objects.equals(observedGeneration, s.observedGeneration)
         && Objects.equals(conditions, s.conditions)
         && Objects.equals(directorNodes, s.directorNodes)
+        && Objects.equals(activeDirector, s.activeDirector)
+        && Objects.equals(standbyDirectors, s.standbyDirectors)
         && Objects.equals(realServerNodes, s.realServerNodes)
         && Objects.equals(realServers, s.realServers)
         && Objects.equals(readyRealServers, s.readyRealServers)
@@ -142,6 +170,8 @@ public class VirtualServiceStatus {
         observedGeneration,
         conditions,
         directorNodes,
+        activeDirector,
+        standbyDirectors,
         realServerNodes,
         realServers,
         readyRealServers,
