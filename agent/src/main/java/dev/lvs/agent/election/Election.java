@@ -45,7 +45,7 @@ public final class Election {
    * @param live the nodes whose Lease is live now (this node only if its own renewals are current)
    * @param warm false during the first lease duration after start: the agent then keeps exactly the
    *     VIPs it holds, because peers that are gone still look live until then
-   * @param holding the VIPs this director holds now
+   * @param holding the VIPs this director holds now: its own, and on its interface in the kernel
    * @param holdingUnbounded those of them it holds without a lifetime (it had no standby): kept
    *     while its own Lease cannot be renewed, since no peer may take them then
    */
@@ -164,6 +164,16 @@ public final class Election {
     String active =
         Assignment.activeFor(vip, eligible, acquired, in.now(), in.rebalanceAfter()).orElse(null);
     List<String> standbys = eligible.stream().filter(n -> !n.equals(active)).sorted().toList();
+    if (!in.warm()) {
+      boolean holds = in.holding().contains(vip);
+      return new VipRole(
+          vip,
+          holds ? Role.ACTIVE : Role.STANDBY,
+          active,
+          standbys,
+          "starting: keeps the VIPs it holds for one lease duration before it takes or gives up"
+              + " any");
+    }
     if (!in.live().contains(in.self())) {
       boolean keep = in.holdingUnbounded().contains(vip);
       return new VipRole(
@@ -175,16 +185,6 @@ public final class Election {
               ? "its Lease cannot be renewed; keeps this VIP, held without a lifetime (no standby"
                   + " can take it over)"
               : "its own Lease is not renewed: it may hold no VIP");
-    }
-    if (!in.warm()) {
-      boolean holds = in.holding().contains(vip);
-      return new VipRole(
-          vip,
-          holds ? Role.ACTIVE : Role.STANDBY,
-          active,
-          standbys,
-          "starting: keeps the VIPs it holds for one lease duration before it takes or gives up"
-              + " any");
     }
     if (active == null) {
       return new VipRole(

@@ -28,7 +28,8 @@ public final class HeldVips {
     void write(OwnedAddress address, long validSeconds) throws IOException;
   }
 
-  private record Entry(OwnedAddress address, boolean bounded, long expiresAtNanos) {}
+  /** {@code known}: this agent set the lifetime (false: adopted, the kernel's lifetime unknown). */
+  private record Entry(OwnedAddress address, boolean bounded, long expiresAtNanos, boolean known) {}
 
   /** Kept in hand against the kernel removing an address a little early (HZ/50). */
   static final long EARLY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -55,17 +56,17 @@ public final class HeldVips {
   }
 
   /**
-   * After a sync: the director addresses it owns. Ones not yet known (held before a restart) are
-   * taken in as expiring soon, so that a refresh extends them only if one comes promptly; ones no
-   * longer owned are dropped.
+   * After a sync: the director addresses it owns. Ones not yet known (held before a restart, with
+   * whatever lifetime the kernel has left) are taken in as unbounded, which is what peers must
+   * assume of them (they take such a VIP over only from a node that is not Ready); the next renewal
+   * gives them the lifetime they should have. Ones no longer owned are dropped.
    */
   public synchronized void reconcile(Collection<OwnedAddress> owned) {
     Set<String> now = new TreeSet<>();
     for (OwnedAddress a : owned) {
       String vip = a.address().getHostAddress();
       now.add(vip);
-      entries.computeIfAbsent(
-          vip, v -> new Entry(a, true, nanos.getAsLong() + TimeUnit.SECONDS.toNanos(1)));
+      entries.computeIfAbsent(vip, v -> new Entry(a, false, Long.MAX_VALUE, false));
     }
     entries.keySet().retainAll(now);
   }
@@ -92,7 +93,8 @@ public final class HeldVips {
         continue;
       }
       long lifetime = lifetimeFor.applyAsLong(e.getKey());
-      if (lifetime == 0 || (!old.bounded() && lifetime == DirectorElection.FOREVER)) {
+      if (lifetime == 0
+          || (!old.bounded() && lifetime == DirectorElection.FOREVER && old.known())) {
         continue;
       }
       try {
@@ -139,6 +141,6 @@ public final class HeldVips {
         bounded
             ? nanos.getAsLong() + TimeUnit.SECONDS.toNanos(validSeconds) - EARLY_NANOS
             : Long.MAX_VALUE;
-    return new Entry(a, bounded, expires);
+    return new Entry(a, bounded, expires, true);
   }
 }

@@ -63,6 +63,9 @@ public final class LeaseElector implements DirectorElection, AutoCloseable {
   private ScheduledFuture<?> wake;
   private boolean warnedRenew;
 
+  /** Whether this node directs any VIP: only directors hold a Lease (real servers write none). */
+  private boolean director;
+
   public LeaseElector(
       KubernetesClient client,
       String node,
@@ -217,6 +220,9 @@ public final class LeaseElector implements DirectorElection, AutoCloseable {
     long sent = nanos.getAsLong();
     Lease lease;
     synchronized (this) {
+      if (!director) {
+        return;
+      }
       Instant now = clock.instant();
       if (tenure == null) {
         Lease existing = null;
@@ -339,6 +345,11 @@ public final class LeaseElector implements DirectorElection, AutoCloseable {
                   settings.rebalanceAfter()));
       metrics.roles(lastRoles, roles, node, this::lastSeenAgo);
       lastRoles = roles;
+      boolean wasDirector = director;
+      director = !roles.byVip().isEmpty() || !holding.isEmpty();
+      if (director && !wasDirector) {
+        timer.execute(this::renew); // a new director: its first Lease now, not at the next tick
+      }
     }
     return roles;
   }
@@ -379,7 +390,15 @@ public final class LeaseElector implements DirectorElection, AutoCloseable {
   public long vipLifetimeSeconds(String vip) {
     long now = nanos.getAsLong();
     synchronized (this) {
-      boolean standby = lastRoles.of(vip).map(r -> !r.standbys().isEmpty()).orElse(false);
+      // Another eligible director (the chosen one, or a standby) could take it over.
+      boolean standby =
+          lastRoles
+              .of(vip)
+              .map(
+                  r ->
+                      r.standbys().stream().anyMatch(n -> !n.equals(node))
+                          || (r.active() != null && !r.active().equals(node)))
+              .orElse(false);
       if (!standby) {
         return FOREVER;
       }

@@ -156,7 +156,7 @@ public final class Syncer {
         DirectorRoles roles =
             election.roles(
                 snapshot,
-                directorVips(owned),
+                heldNow(owned, hostInterfaces),
                 DirectorInterfaces.families(thisNode(snapshot), settings, hostInterfaces));
         DesiredState desired =
             DesiredState.compute(
@@ -244,6 +244,18 @@ public final class Syncer {
     return owned.addresses().values().stream()
         .filter(a -> !DesiredAddress.LOOPBACK.equals(a.interfaceName()))
         .toList();
+  }
+
+  /** The director VIPs this node owns that its interfaces hold now (the kernel's word). */
+  static Set<String> heldNow(Ownership owned, HostInterfaces interfaces) {
+    Set<String> vips = new TreeSet<>();
+    for (OwnedAddress a : directorAddresses(owned)) {
+      interfaces
+          .holding(a.address())
+          .filter(i -> !DesiredAddress.LOOPBACK.equals(i))
+          .ifPresent(i -> vips.add(a.address().getHostAddress()));
+    }
+    return vips;
   }
 
   private Node thisNode(Snapshot snapshot) {

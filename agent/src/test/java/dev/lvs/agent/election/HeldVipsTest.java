@@ -63,8 +63,15 @@ class HeldVipsTest {
   void reconcileFollowsWhatTheSyncOwns() throws Exception {
     held.added(vip("10.0.0.1"), 2);
     held.reconcile(List.of(vip("10.0.0.2")));
+    // Adopted (held before a restart): unbounded for the peers until a renewal sets its lifetime.
+    assertThat(held.bounded()).isEmpty();
+    assertThat(held.unbounded()).containsExactly("10.0.0.2");
+    held.refresh(writer, v -> DirectorElection.FOREVER);
+    assertThat(writes).as("an adopted VIP's unknown lifetime is set").hasSize(1);
+    held.refresh(writer, v -> 2);
     assertThat(held.bounded()).containsExactly("10.0.0.2");
     held.removed(vip("10.0.0.2").key());
     assertThat(held.bounded()).isEmpty();
+    assertThat(held.unbounded()).isEmpty();
   }
 }

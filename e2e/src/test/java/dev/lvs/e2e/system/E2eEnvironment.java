@@ -69,6 +69,21 @@ public interface E2eEnvironment extends AutoCloseable {
   /** The agent's log on {@code node} (the current container's), for assertions on its changes. */
   String agentLog(String node);
 
+  /** The director nodes of this environment ({@code ./e2e/lab up --directors N}). */
+  default java.util.List<String> directors() {
+    return java.util.List.of(director());
+  }
+
+  /** SIGKILL of the node's agent, which stays down until {@link #startAgent}. */
+  default void killAgent(String node) {
+    throw new UnsupportedOperationException("kill-agent is not supported here");
+  }
+
+  /** Starts the agent {@link #killAgent} stopped, and returns once it is ready. */
+  default void startAgent(String node) {
+    throw new UnsupportedOperationException("start-agent is not supported here");
+  }
+
   /** How long convergence may take here (JVMs in an emulated guest are slow). */
   Duration converge();
 
