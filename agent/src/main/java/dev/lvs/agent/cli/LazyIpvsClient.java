@@ -8,6 +8,7 @@ import dev.lvs.agent.ipvs.IpvsService;
 import dev.lvs.agent.ipvs.IpvsTimeouts;
 import dev.lvs.agent.ipvs.ServiceEntry;
 import dev.lvs.agent.ipvs.ServiceKey;
+import dev.lvs.agent.ipvs.SyncDaemon;
 import dev.lvs.agent.netlink.NetlinkException;
 import dev.lvs.agent.netlink.NetlinkProtocolException;
 import java.io.IOException;
@@ -187,6 +188,21 @@ final class LazyIpvsClient implements IpvsClient {
   @Override
   public void setTimeouts(IpvsTimeouts timeouts) throws IOException {
     change(c -> c.setTimeouts(timeouts));
+  }
+
+  @Override
+  public List<SyncDaemon> daemons() throws IOException {
+    return read(IpvsClient::daemons);
+  }
+
+  @Override
+  public void startDaemon(SyncDaemon daemon) throws IOException {
+    change(c -> c.startDaemon(daemon));
+  }
+
+  @Override
+  public void stopDaemon(SyncDaemon.State state) throws IOException {
+    change(c -> c.stopDaemon(state));
   }
 
   @Override

@@ -45,6 +45,23 @@ public interface IpvsClient extends AutoCloseable {
 
   void setTimeouts(IpvsTimeouts timeouts) throws IOException;
 
+  /**
+   * The connection synchronisation daemons that run in this network namespace (GET_DAEMON dump):
+   * none, a master, a backup, or both, with the values the kernel uses (its defaults filled in).
+   */
+  List<SyncDaemon> daemons() throws IOException;
+
+  /**
+   * Starts a sync daemon (NEW_DAEMON). EEXIST when one already runs in that state (stop it first:
+   * the kernel does not reconfigure a running daemon), ENODEV when the interface does not exist,
+   * EINVAL when the namespace has services with destinations of the other family (the sync protocol
+   * cannot carry them).
+   */
+  void startDaemon(SyncDaemon daemon) throws IOException;
+
+  /** Stops the daemon in that state (DEL_DAEMON): ESRCH when none runs. */
+  void stopDaemon(SyncDaemon.State state) throws IOException;
+
   @Override
   void close();
 }

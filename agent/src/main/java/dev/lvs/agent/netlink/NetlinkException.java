@@ -85,7 +85,7 @@ public class NetlinkException extends IOException {
     return switch (errno) {
       case EPERM -> "EPERM (operation not permitted; CAP_NET_ADMIN is needed)";
       case ENOENT -> "ENOENT (no such entry)";
-      case ESRCH -> "ESRCH (no such service)";
+      case ESRCH -> "ESRCH (no such service or sync daemon)";
       case EINTR -> "EINTR (interrupted)";
       case EAGAIN -> "EAGAIN (timed out or try again)";
       case ENOMEM -> "ENOMEM (out of memory)";

@@ -10,6 +10,7 @@ import dev.lvs.agent.ipvs.IpvsStats;
 import dev.lvs.agent.ipvs.IpvsTimeouts;
 import dev.lvs.agent.ipvs.ServiceEntry;
 import dev.lvs.agent.ipvs.ServiceKey;
+import dev.lvs.agent.ipvs.SyncDaemon;
 import dev.lvs.agent.netlink.NetlinkException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -30,6 +31,8 @@ public final class FakeIpvsClient implements IpvsClient {
   private Predicate<String> failing = c -> false;
   private IpvsTimeouts timeouts = new IpvsTimeouts(900, 120, 300);
   private final Set<ServiceKey> omitOnce = new HashSet<>();
+  private final Map<SyncDaemon.State, SyncDaemon> daemons =
+      new java.util.EnumMap<>(SyncDaemon.State.class);
 
   /** Mutating calls, e.g. {@code addDestination TCP 10.0.0.1:80 10.0.0.7}. */
   public List<String> calls() {
@@ -170,6 +173,44 @@ public final class FakeIpvsClient implements IpvsClient {
   @Override
   public void setTimeouts(IpvsTimeouts t) {
     timeouts = t;
+  }
+
+  @Override
+  public List<SyncDaemon> daemons() {
+    return new ArrayList<>(daemons.values());
+  }
+
+  /**
+   * Like the kernel: EEXIST when that state runs; the defaults filled in as start_sync_thread does.
+   */
+  @Override
+  public void startDaemon(SyncDaemon d) throws IOException {
+    String c = "startDaemon " + d.describe();
+    call(c);
+    if (daemons.containsKey(d.state())) {
+      throw new NetlinkException(c, NetlinkException.EEXIST, "fake");
+    }
+    daemons.put(
+        d.state(),
+        new SyncDaemon(
+            d.state(),
+            d.interfaceName(),
+            d.syncId(),
+            d.group() != null
+                ? d.group()
+                : java.net.InetAddress.getByName(SyncDaemon.DEFAULT_GROUP),
+            d.port() != 0 ? d.port() : SyncDaemon.DEFAULT_PORT,
+            d.ttl() != 0 ? d.ttl() : 1,
+            d.maxLen() != 0 ? d.maxLen() : 1500 - 28));
+  }
+
+  @Override
+  public void stopDaemon(SyncDaemon.State state) throws IOException {
+    String c = "stopDaemon " + state;
+    call(c);
+    if (daemons.remove(state) == null) {
+      throw new NetlinkException(c, NetlinkException.ESRCH, "fake");
+    }
   }
 
   @Override

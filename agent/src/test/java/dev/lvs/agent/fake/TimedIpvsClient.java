@@ -8,6 +8,7 @@ import dev.lvs.agent.ipvs.IpvsService;
 import dev.lvs.agent.ipvs.IpvsTimeouts;
 import dev.lvs.agent.ipvs.ServiceEntry;
 import dev.lvs.agent.ipvs.ServiceKey;
+import dev.lvs.agent.ipvs.SyncDaemon;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -173,6 +174,31 @@ public final class TimedIpvsClient implements IpvsClient {
         "setTimeouts",
         () -> {
           delegate.setTimeouts(timeouts);
+          return null;
+        });
+  }
+
+  @Override
+  public List<SyncDaemon> daemons() throws IOException {
+    return timed("daemons", delegate::daemons);
+  }
+
+  @Override
+  public void startDaemon(SyncDaemon daemon) throws IOException {
+    timed(
+        "startDaemon",
+        () -> {
+          delegate.startDaemon(daemon);
+          return null;
+        });
+  }
+
+  @Override
+  public void stopDaemon(SyncDaemon.State state) throws IOException {
+    timed(
+        "stopDaemon",
+        () -> {
+          delegate.stopDaemon(state);
           return null;
         });
   }

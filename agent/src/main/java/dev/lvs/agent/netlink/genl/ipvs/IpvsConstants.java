@@ -97,6 +97,25 @@ public final class IpvsConstants {
   public static final int IPVS_STATS_ATTR_OUTBPS = 10;
   public static final int IPVS_STATS_ATTR_PAD = 11;
 
+  // Sync daemon attributes (nested in IPVS_CMD_ATTR_DAEMON). Byte order, from ip_vs_ctl.c
+  // (ip_vs_genl_new_daemon / ip_vs_genl_fill_daemon): STATE, SYNC_ID u32 and SYNC_MAXLEN,
+  // MCAST_PORT u16 in host order (nla_get_u16, not be16: the kernel applies htons itself when it
+  // builds the socket address), MCAST_GROUP the in_addr as it is (network order), MCAST_GROUP6 the
+  // 16 address bytes, MCAST_TTL u8, MCAST_IFN a NUL-terminated string of at most 15 bytes.
+  public static final int IPVS_DAEMON_ATTR_STATE = 1;
+  public static final int IPVS_DAEMON_ATTR_MCAST_IFN = 2;
+  public static final int IPVS_DAEMON_ATTR_SYNC_ID = 3;
+  public static final int IPVS_DAEMON_ATTR_SYNC_MAXLEN = 4;
+  public static final int IPVS_DAEMON_ATTR_MCAST_GROUP = 5;
+  public static final int IPVS_DAEMON_ATTR_MCAST_GROUP6 = 6;
+  public static final int IPVS_DAEMON_ATTR_MCAST_PORT = 7;
+  public static final int IPVS_DAEMON_ATTR_MCAST_TTL = 8;
+
+  /** IP_VS_STATE_MASTER / IP_VS_STATE_BACKUP. */
+  public static final int IP_VS_STATE_MASTER = 0x1;
+
+  public static final int IP_VS_STATE_BACKUP = 0x2;
+
   // GET_INFO reply attributes.
   public static final int IPVS_INFO_ATTR_VERSION = 1;
   public static final int IPVS_INFO_ATTR_CONN_TAB_SIZE = 2;
@@ -115,6 +134,9 @@ public final class IpvsConstants {
       case IPVS_CMD_SET_DEST -> "SET_DEST";
       case IPVS_CMD_DEL_DEST -> "DEL_DEST";
       case IPVS_CMD_GET_DEST -> "GET_DEST";
+      case IPVS_CMD_NEW_DAEMON -> "NEW_DAEMON";
+      case IPVS_CMD_DEL_DAEMON -> "DEL_DAEMON";
+      case IPVS_CMD_GET_DAEMON -> "GET_DAEMON";
       case IPVS_CMD_SET_CONFIG -> "SET_CONFIG";
       case IPVS_CMD_GET_CONFIG -> "GET_CONFIG";
       case IPVS_CMD_GET_INFO -> "GET_INFO";

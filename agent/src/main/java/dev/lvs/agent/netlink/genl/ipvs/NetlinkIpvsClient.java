@@ -8,6 +8,7 @@ import dev.lvs.agent.ipvs.IpvsService;
 import dev.lvs.agent.ipvs.IpvsTimeouts;
 import dev.lvs.agent.ipvs.ServiceEntry;
 import dev.lvs.agent.ipvs.ServiceKey;
+import dev.lvs.agent.ipvs.SyncDaemon;
 import dev.lvs.agent.netlink.NetlinkException;
 import dev.lvs.agent.netlink.NetlinkProtocolException;
 import dev.lvs.agent.netlink.NetlinkSocket;
@@ -185,6 +186,51 @@ public final class NetlinkIpvsClient implements IpvsClient {
     channel.execute(
         IpvsCodec.setConfig(family.id(), timeouts),
         op(IpvsConstants.IPVS_CMD_SET_CONFIG, timeouts));
+  }
+
+  @Override
+  public List<SyncDaemon> daemons() throws IOException {
+    String op = op(IpvsConstants.IPVS_CMD_GET_DAEMON, "(dump)");
+    List<SyncDaemon> out = new ArrayList<>();
+    for (NetlinkMessage m : channel.dump(SyncDaemonCodec.getDaemons(family.id()), op)) {
+      out.add(SyncDaemonCodec.decodeDaemon(m));
+    }
+    return out;
+  }
+
+  @Override
+  public void startDaemon(SyncDaemon daemon) throws IOException {
+    int cmd = IpvsConstants.IPVS_CMD_NEW_DAEMON;
+    String op = op(cmd, daemon.describe());
+    try {
+      channel.execute(SyncDaemonCodec.newDaemon(family.id(), daemon), op);
+    } catch (NetlinkException e) {
+      throw explained(e, cmd, daemon.interfaceName(), daemon.state());
+    }
+  }
+
+  @Override
+  public void stopDaemon(SyncDaemon.State state) throws IOException {
+    int cmd = IpvsConstants.IPVS_CMD_DEL_DAEMON;
+    String op = op(cmd, state.name().toLowerCase(java.util.Locale.ROOT));
+    try {
+      channel.execute(SyncDaemonCodec.delDaemon(family.id(), state), op);
+    } catch (NetlinkException e) {
+      throw explained(e, cmd, null, state);
+    }
+  }
+
+  /** The kernel's errno with what it means for a sync daemon; protocol errors pass unchanged. */
+  private static NetlinkException explained(
+      NetlinkException e, int cmd, String interfaceName, SyncDaemon.State state) {
+    String why = SyncDaemonCodec.explain(cmd, e.errno(), interfaceName, state);
+    if (why == null || e instanceof NetlinkProtocolException) {
+      return e;
+    }
+    String detail = e.detail() == null || e.detail().isEmpty() ? why : why + "; " + e.detail();
+    NetlinkException out = new NetlinkException(e.operation(), e.errno(), detail);
+    out.initCause(e);
+    return out;
   }
 
   @Override
