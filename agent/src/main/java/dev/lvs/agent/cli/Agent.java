@@ -4,6 +4,7 @@ import dev.lvs.agent.election.DirectorElection;
 import dev.lvs.agent.election.ElectionMetrics;
 import dev.lvs.agent.election.HeldVips;
 import dev.lvs.agent.election.LeaseElector;
+import dev.lvs.agent.election.SyncDaemons;
 import dev.lvs.agent.ipvs.IpvsClient;
 import dev.lvs.agent.link.AddressClient;
 import dev.lvs.agent.report.AgentHttpServer;
@@ -344,6 +345,9 @@ public final class Agent {
                 () -> r.wake.get().run(),
                 r.electionMetrics,
                 new HeldVips());
+        if (o.syncDaemon().enabled()) {
+          r.elector.syncDaemons(new SyncDaemons(ipvs, o.syncDaemon(), r.electionMetrics));
+        }
       }
       log.info(
           "lvs-agent starting: node {}, objects from {}, state in {}, director election {}",

@@ -32,6 +32,15 @@ public interface DirectorElection {
     return null;
   }
 
+  /**
+   * After a sync, under the kernel lock: keep what the election needs in the kernel beside the VIPs
+   * (the IPVS sync daemons).
+   *
+   * @param director whether this node directs any VIP
+   * @param ipv4Interface the interface holding the node's IPv4 InternalIP, if any
+   */
+  default void afterSync(boolean director, java.util.Optional<String> ipv4Interface) {}
+
   long FOREVER = 0xFFFFFFFFL;
 
   /** No election: every director holds every VIP it serves. */

@@ -50,6 +50,7 @@ public final class LeaseElector implements DirectorElection, AutoCloseable {
   private SharedIndexInformer<Lease> informer;
   private final HeldVips heldVips;
   private volatile HeldVips.LifetimeWriter lifetimes;
+  private volatile SyncDaemons syncDaemons;
 
   // Guarded by this.
   private final Map<String, LeaseView> leases = new HashMap<>();
@@ -107,6 +108,19 @@ public final class LeaseElector implements DirectorElection, AutoCloseable {
   /** How the renewals extend the held VIPs' kernel lifetimes; without it they are not. */
   public void lifetimes(HeldVips.LifetimeWriter writer) {
     this.lifetimes = Objects.requireNonNull(writer);
+  }
+
+  /** The IPVS sync daemons to keep running while this node directs a VIP. */
+  public void syncDaemons(SyncDaemons daemons) {
+    this.syncDaemons = daemons;
+  }
+
+  @Override
+  public void afterSync(boolean director, java.util.Optional<String> ipv4Interface) {
+    SyncDaemons d = syncDaemons;
+    if (d != null) {
+      d.reconcile(director, ipv4Interface);
+    }
   }
 
   @Override

@@ -201,6 +201,11 @@ public final class Syncer {
           sysctlsAfterSync = java.util.Map.of();
         }
         election.held(directorAddresses(applied.ownership()));
+        if (roles.elected()) {
+          election.afterSync(
+              !roles.byVip().isEmpty(),
+              DirectorInterfaces.forFamily(false, thisNode(snapshot), settings, hostInterfaces));
+        }
         result = new SyncResult(now, loaded, snapshot, desired, plan, applied, roles);
       }
       Duration took = Duration.ofNanos(System.nanoTime() - start);
