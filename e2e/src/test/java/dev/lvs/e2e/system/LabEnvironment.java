@@ -30,7 +30,7 @@ public final class LabEnvironment implements E2eEnvironment {
   private final LabHosts hosts;
   private final Map<String, String> addresses = new LinkedHashMap<>();
   private final List<String> realServers = new ArrayList<>();
-  private String director;
+  private final List<String> directors = new ArrayList<>();
   private String clientHost;
 
   private LabEnvironment(Path lab, Path repo) throws IOException {
@@ -48,7 +48,7 @@ public final class LabEnvironment implements E2eEnvironment {
       if ("client".equals(f[3])) {
         clientHost = f[0];
       } else if (f[4].contains("lvs.dev/director=true")) {
-        director = f[0];
+        directors.add(f[0]);
       } else {
         realServers.add(f[0]);
       }
@@ -82,7 +82,23 @@ public final class LabEnvironment implements E2eEnvironment {
 
   @Override
   public String director() {
-    return director;
+    return directors.get(0);
+  }
+
+  @Override
+  public List<String> directors() {
+    return List.copyOf(directors);
+  }
+
+  @Override
+  public void killAgent(String node) {
+    lab("kill-agent", node);
+  }
+
+  @Override
+  public void startAgent(String node) {
+    // The agent JVM starts in the emulated guest: up to a minute on a quiet machine.
+    lab(Duration.ofMinutes(6), "start-agent", node);
   }
 
   @Override
@@ -151,9 +167,13 @@ public final class LabEnvironment implements E2eEnvironment {
   }
 
   private void lab(String... args) {
+    lab(Duration.ofMinutes(3), args);
+  }
+
+  private void lab(Duration timeout, String... args) {
     List<String> cmd = new ArrayList<>(List.of(repo.resolve("e2e/lab").toString()));
     cmd.addAll(List.of(args));
-    Processes.Result r = Processes.run(cmd, Duration.ofMinutes(3));
+    Processes.Result r = Processes.run(cmd, timeout);
     if (!r.ok()) {
       throw new IllegalStateException(
           "e2e/lab " + String.join(" ", args) + " failed:\n" + r.stdout() + r.stderr());
