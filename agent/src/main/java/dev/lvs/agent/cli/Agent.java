@@ -1,5 +1,6 @@
 package dev.lvs.agent.cli;
 
+import dev.lvs.agent.announce.Announcer;
 import dev.lvs.agent.election.DirectorElection;
 import dev.lvs.agent.election.ElectionMetrics;
 import dev.lvs.agent.election.HeldVips;
@@ -7,6 +8,7 @@ import dev.lvs.agent.election.LeaseElector;
 import dev.lvs.agent.election.SyncDaemons;
 import dev.lvs.agent.ipvs.IpvsClient;
 import dev.lvs.agent.link.AddressClient;
+import dev.lvs.agent.link.IfAddress;
 import dev.lvs.agent.report.AgentHttpServer;
 import dev.lvs.agent.report.IpvsMetrics;
 import dev.lvs.agent.report.KubernetesStatusReporter;
@@ -295,6 +297,9 @@ public final class Agent {
     /** The director election; null without one (manifests, --director-election Off). */
     LeaseElector elector;
 
+    /** Gratuitous ARP for VIPs a director takes; null without an election. */
+    Announcer announcer;
+
     private Resources(
         IpvsClient ipvs,
         AddressClient addresses,
@@ -345,6 +350,16 @@ public final class Agent {
                 () -> r.wake.get().run(),
                 r.electionMetrics,
                 new HeldVips());
+        r.announcer = Announcer.arp(Announcer.DEFAULT_COUNT, Announcer.DEFAULT_INTERVAL);
+        r.closeLater(r.announcer);
+        // Lifetime refreshes come from the renewal thread: a socket of their own.
+        AddressClient refresher = KernelFactory.addresses();
+        r.closeLater(refresher);
+        r.elector.lifetimes(
+            (a, seconds) ->
+                refresher.setLifetime(
+                    new IfAddress(a.linkIndex(), a.address(), a.prefixLength(), a.label()),
+                    seconds));
         if (o.syncDaemon().enabled()) {
           r.elector.syncDaemons(new SyncDaemons(ipvs, o.syncDaemon(), r.electionMetrics));
         }
@@ -366,7 +381,9 @@ public final class Agent {
           o.settings(),
           source,
           new KernelReader(ipvs, addresses, sysctls, ipvsMetrics),
-          new Applier(ipvs, addresses, sysctls),
+          new Applier(ipvs, addresses, sysctls)
+              .withElection(elector == null ? DirectorElection.NONE : elector)
+              .withAnnouncer(announcer),
           store,
           reporter,
           metrics,
@@ -375,10 +392,23 @@ public final class Agent {
           elector == null ? DirectorElection.NONE : elector);
     }
 
+    private final List<AutoCloseable> closeLater = new ArrayList<>();
+
+    void closeLater(AutoCloseable c) {
+      closeLater.add(c);
+    }
+
     @Override
     public void close() {
       if (elector != null) {
         elector.close();
+      }
+      for (AutoCloseable c : closeLater) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          log.debug("close: {}", e.toString());
+        }
       }
       source.close();
       reporter.close();

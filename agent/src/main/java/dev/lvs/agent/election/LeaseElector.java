@@ -55,12 +55,13 @@ public final class LeaseElector implements DirectorElection, AutoCloseable {
   // Guarded by this.
   private final Map<String, LeaseView> leases = new HashMap<>();
   private Instant tenure;
-  private long lastRenewSentNanos = Long.MIN_VALUE;
-  private boolean renewedOnce;
+  // Read without the lock (the lifetime refresh holds HeldVips' lock, and must not take this one).
+  private volatile long lastRenewSentNanos = Long.MIN_VALUE;
+  private volatile boolean renewedOnce;
   private String published = "";
   private Set<String> families = Set.of();
   private String ineligible;
-  private DirectorRoles lastRoles = DirectorRoles.ALL;
+  private volatile DirectorRoles lastRoles = DirectorRoles.ALL;
   private ScheduledFuture<?> wake;
   private boolean warnedRenew;
 
@@ -317,7 +318,7 @@ public final class LeaseElector implements DirectorElection, AutoCloseable {
    * Whether this director may hold VIPs now: its last successful renewal leaves at least one whole
    * second of address lifetime (see {@link #lifetimeSeconds}).
    */
-  private synchronized boolean valid(long now) {
+  private boolean valid(long now) {
     return renewedOnce
         && lifetimeSeconds(lastRenewSentNanos + settings.leaseDuration().toNanos(), now) >= 1;
   }
@@ -403,7 +404,7 @@ public final class LeaseElector implements DirectorElection, AutoCloseable {
   @Override
   public long vipLifetimeSeconds(String vip) {
     long now = nanos.getAsLong();
-    synchronized (this) {
+    {
       // Another eligible director (the chosen one, or a standby) could take it over.
       boolean standby =
           lastRoles

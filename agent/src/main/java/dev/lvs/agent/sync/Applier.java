@@ -1,9 +1,13 @@
 package dev.lvs.agent.sync;
 
+import dev.lvs.agent.announce.Announcer;
+import dev.lvs.agent.election.DirectorElection;
+import dev.lvs.agent.election.HeldVips;
 import dev.lvs.agent.ipvs.IpvsClient;
 import dev.lvs.agent.link.AddressClient;
 import dev.lvs.agent.netlink.NetlinkException;
 import dev.lvs.agent.state.ArpSysctls;
+import dev.lvs.agent.state.DesiredAddress;
 import dev.lvs.agent.state.Intents;
 import dev.lvs.agent.state.OwnedAddress;
 import dev.lvs.agent.state.OwnedSysctl;
@@ -32,10 +36,28 @@ public final class Applier {
   private final AddressClient addresses;
   private final Sysctls sysctls;
 
+  private volatile DirectorElection election = DirectorElection.NONE;
+  private volatile Announcer announcer;
+
   public Applier(IpvsClient ipvs, AddressClient addresses, Sysctls sysctls) {
     this.ipvs = ipvs;
     this.addresses = addresses;
     this.sysctls = sysctls;
+  }
+
+  /**
+   * Director VIPs are added with the lifetime {@code election} gives them and recorded in its
+   * {@link HeldVips}, under that registry's lock (so a lifetime refresh never races a removal).
+   */
+  public Applier withElection(DirectorElection election) {
+    this.election = election;
+    return this;
+  }
+
+  /** A director VIP just added is announced (gratuitous ARP) through {@code announcer}. */
+  public Applier withAnnouncer(Announcer announcer) {
+    this.announcer = announcer;
+    return this;
   }
 
   /**
@@ -165,28 +187,63 @@ public final class Applier {
       return note;
     }
     if (step instanceof Step.AddAddress s) {
-      addresses.addAddress(s.address());
-      owned.addAddress(
+      OwnedAddress a =
           new OwnedAddress(
               s.address().linkIndex(),
               s.interfaceName(),
               s.address().address(),
               s.address().prefixLength(),
-              s.address().label()));
-      return null;
+              s.address().label());
+      HeldVips held = election.heldVips();
+      if (held == null || !DesiredAddress.DIRECTOR_VIP.equals(s.role())) {
+        addresses.addAddress(s.address());
+        owned.addAddress(a);
+        return null;
+      }
+      String vip = s.address().address().getHostAddress();
+      long lifetime = election.vipLifetimeSeconds(vip); // before the lock: it takes none
+      if (lifetime == 0) {
+        throw new IOException(
+            "not adding director VIP "
+                + vip
+                + ": this director's Lease renewal is too old to give it a lifetime (the API"
+                + " server is slow or away); retried at the next sync");
+      }
+      synchronized (held) {
+        addresses.addAddress(s.address(), lifetime);
+        owned.addAddress(a);
+        held.added(a, lifetime);
+      }
+      Announcer an = announcer;
+      if (an != null) {
+        an.announce(a.linkIndex(), a.interfaceName(), a.address());
+      }
+      return lifetime == DirectorElection.FOREVER ? null : "valid_lft " + lifetime + "s";
     }
     if (step instanceof Step.DeleteAddress s) {
-      String note = null;
-      try {
-        addresses.deleteAddress(s.address());
-      } catch (NetlinkException e) {
-        if (!e.isNotFound()) {
-          throw e;
+      HeldVips held = election.heldVips();
+      Object lock = held == null ? new Object() : held;
+      synchronized (lock) {
+        String note = null;
+        try {
+          addresses.deleteAddress(s.address());
+        } catch (NetlinkException e) {
+          if (!e.isNotFound()) {
+            throw e;
+          }
+          note = "already gone";
         }
-        note = "already gone";
+        OwnedAddress.Key key = new OwnedAddress.Key(s.address().linkIndex(), s.address().address());
+        owned.removeAddress(key);
+        if (held != null) {
+          held.removed(key);
+        }
+        Announcer an = announcer;
+        if (an != null) {
+          an.cancel(s.address().address());
+        }
+        return note;
       }
-      owned.removeAddress(new OwnedAddress.Key(s.address().linkIndex(), s.address().address()));
-      return note;
     }
     if (step instanceof Step.SetSysctl s) {
       Optional<String> before = sysctls.read(s.path());

@@ -85,6 +85,26 @@ public final class FakeAddressClient implements AddressClient {
     addresses.add(a);
   }
 
+  /** Lifetimes given by {@link #addAddress(IfAddress, long)} and {@link #setLifetime}. */
+  public final java.util.Map<String, Long> lifetimes = new java.util.TreeMap<>();
+
+  @Override
+  public void addAddress(IfAddress a, long validSeconds) throws IOException {
+    addAddress(a);
+    calls.add("lifetime " + a.address().getHostAddress() + " " + validSeconds);
+    lifetimes.put(a.address().getHostAddress(), validSeconds);
+  }
+
+  @Override
+  public void setLifetime(IfAddress a, long validSeconds) throws IOException {
+    calls.add("lifetime " + a.address().getHostAddress() + " " + validSeconds);
+    if (addresses.stream()
+        .noneMatch(x -> x.linkIndex() == a.linkIndex() && x.address().equals(a.address()))) {
+      addresses.add(a); // as the kernel: a replace re-creates a missing address
+    }
+    lifetimes.put(a.address().getHostAddress(), validSeconds);
+  }
+
   @Override
   public void deleteAddress(IfAddress a) throws IOException {
     calls.add("delete " + a.address().getHostAddress() + " " + a.linkIndex());

@@ -91,6 +91,24 @@ public final class RtnlAddressClient implements AddressClient {
   }
 
   @Override
+  public void addAddress(IfAddress address, long validSeconds) throws IOException {
+    if (validSeconds == FOREVER) {
+      addAddress(address);
+      return;
+    }
+    channel.execute(
+        RtnlCodec.newAddress(address, validSeconds),
+        "RTM_NEWADDR " + describe(address) + " valid_lft " + validSeconds);
+  }
+
+  @Override
+  public void setLifetime(IfAddress address, long validSeconds) throws IOException {
+    channel.execute(
+        RtnlCodec.replaceLifetime(address, validSeconds),
+        "RTM_NEWADDR (replace) " + describe(address) + " valid_lft " + validSeconds);
+  }
+
+  @Override
   public void deleteAddress(IfAddress address) throws IOException {
     channel.execute(RtnlCodec.deleteAddress(address), "RTM_DELADDR " + describe(address));
   }

@@ -81,6 +81,40 @@ public final class RtnlCodec {
   }
 
   /**
+   * RTM_NEWADDR with a finite lifetime: as {@link #newAddress} plus IFA_CACHEINFO (valid and
+   * preferred lifetime {@code validSeconds}; 0xFFFFFFFF is forever). The kernel removes the address
+   * when the valid lifetime runs out (devinet.c check_lifetime, addrconf.c addrconf_verify).
+   */
+  public static MessageBuilder newAddress(IfAddress a, long validSeconds) {
+    return cacheInfo(newAddress(a), validSeconds);
+  }
+
+  /**
+   * RTM_NEWADDR with NLM_F_REPLACE and IFA_CACHEINFO: sets the lifetime of an existing address (and
+   * restarts its age). Both families CREATE the address when it is missing, whatever the flags say
+   * (inet_rtm_newaddr, inet6_rtm_newaddr): callers must not race a removal with it.
+   */
+  public static MessageBuilder replaceLifetime(IfAddress a, long validSeconds) {
+    MessageBuilder b = newAddress(a);
+    b.clearFlags(Netlink.NLM_F_EXCL);
+    b.addFlags(Netlink.NLM_F_REPLACE);
+    return cacheInfo(b, validSeconds);
+  }
+
+  private static MessageBuilder cacheInfo(MessageBuilder b, long validSeconds) {
+    if (validSeconds <= 0 || validSeconds > 0xFFFFFFFFL) {
+      throw new IllegalArgumentException("lifetime must be 1..0xFFFFFFFF s: " + validSeconds);
+    }
+    java.nio.ByteBuffer ci =
+        java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.nativeOrder());
+    ci.putInt((int) validSeconds); // ifa_prefered
+    ci.putInt((int) validSeconds); // ifa_valid
+    ci.putInt(0); // cstamp (ignored on input)
+    ci.putInt(0); // tstamp
+    return b.putBytes(IFA_CACHEINFO, ci.array());
+  }
+
+  /**
    * RTM_DELADDR. For IPv4 a label, when given, must match too, so only the address we labelled
    * goes.
    */

@@ -40,6 +40,11 @@ public final class MessageBuilder {
     return this;
   }
 
+  public MessageBuilder clearFlags(int these) {
+    this.flags = flags & ~these & 0xffff;
+    return this;
+  }
+
   private void ensure(int more) {
     if (buf.remaining() < more) {
       int cap = Math.max(buf.capacity() * 2, buf.position() + more + 64);
