@@ -3,7 +3,6 @@ package dev.lvs.agent.announce;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,19 +73,31 @@ public final class Announcer implements AutoCloseable {
       return;
     }
     cancel(vip);
-    List<ScheduledFuture<?>> burst = new ArrayList<>();
+    List<ScheduledFuture<?>> burst = new java.util.concurrent.CopyOnWriteArrayList<>();
+    bursts.put(vip, burst);
     for (int i = 0; i < count; i++) {
       boolean first = i == 0;
       burst.add(
           timer.schedule(
-              () -> sendOnce(ifindex, ifname, vip, first),
+              () -> sendOnce(ifindex, ifname, vip, first, burst),
               i * interval.toMillis(),
               TimeUnit.MILLISECONDS));
     }
-    bursts.put(vip, burst);
   }
 
-  private void sendOnce(int ifindex, String ifname, InetAddress vip, boolean first) {
+  private void sendOnce(
+      int ifindex, String ifname, InetAddress vip, boolean first, List<ScheduledFuture<?>> burst) {
+    // A burst cancelled (the VIP dropped) or replaced must not announce: this director may no
+    // longer hold the VIP, and a stale announcement would pull clients back to it.
+    synchronized (this) {
+      if (bursts.get(vip) != burst) {
+        return;
+      }
+      sendLocked(ifindex, ifname, vip, first);
+    }
+  }
+
+  private void sendLocked(int ifindex, String ifname, InetAddress vip, boolean first) {
     try {
       sender.send(ifindex, ifname, vip);
       if (first) {
@@ -106,8 +117,11 @@ public final class Announcer implements AutoCloseable {
     }
   }
 
-  /** Stops the burst for a VIP that was dropped. */
-  public void cancel(InetAddress vip) {
+  /**
+   * Stops the burst for a VIP about to be dropped; once it returns, no announcement of it is sent
+   * (call it before removing the address).
+   */
+  public synchronized void cancel(InetAddress vip) {
     List<ScheduledFuture<?>> burst = bursts.remove(vip);
     if (burst != null) {
       burst.forEach(f -> f.cancel(false));

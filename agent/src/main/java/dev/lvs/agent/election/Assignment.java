@@ -17,9 +17,9 @@ import java.util.Optional;
  * nodes; and when a director joins or leaves, only the VIPs it wins or held move (about 1/n of
  * them), the others stay where they are.
  *
- * <p>No preemption: a director whose Lease tenure is younger than {@code rebalanceAfter} is chosen
- * only when no mature director is eligible, so a director that restarts or recovers takes back no
- * VIP until it has been up for that long (or until it is the only one left).
+ * <p>No preemption: a director that holds a VIP keeps it while the preferred director's Lease
+ * tenure is younger than {@code rebalanceAfter}, so a director that restarts or recovers takes back
+ * no VIP until it has been up for that long.
  */
 public final class Assignment {
   private Assignment() {}
@@ -31,12 +31,37 @@ public final class Assignment {
       Map<String, Instant> acquired,
       Instant now,
       Duration rebalanceAfter) {
-    Instant matureBefore = now.minus(rebalanceAfter);
-    List<String> mature =
-        eligible.stream()
-            .filter(n -> !acquired.getOrDefault(n, Instant.EPOCH).isAfter(matureBefore))
-            .toList();
-    Collection<String> candidates = mature.isEmpty() ? eligible : mature;
+    return activeFor(vip, eligible, List.of(), acquired, now, rebalanceAfter);
+  }
+
+  /**
+   * The active director for {@code vip}: the preferred one (highest hash among the eligible), but a
+   * director that holds the VIP now keeps it (no preemption) until the preferred one has held its
+   * Lease for {@code rebalanceAfter} (the rebalance); {@link Duration#ZERO} preempts at once.
+   *
+   * @param holders the eligible directors that hold the VIP now, as their Leases say
+   */
+  public static Optional<String> activeFor(
+      String vip,
+      Collection<String> eligible,
+      Collection<String> holders,
+      Map<String, Instant> acquired,
+      Instant now,
+      Duration rebalanceAfter) {
+    Optional<String> preferred = highest(vip, eligible);
+    if (preferred.isEmpty()) {
+      return preferred;
+    }
+    List<String> holding = holders.stream().filter(eligible::contains).toList();
+    if (holding.isEmpty() || holding.contains(preferred.get())) {
+      return preferred;
+    }
+    Instant tenure = acquired.getOrDefault(preferred.get(), Instant.EPOCH);
+    boolean mature = !tenure.isAfter(now.minus(rebalanceAfter));
+    return mature ? preferred : highest(vip, holding);
+  }
+
+  private static Optional<String> highest(String vip, Collection<String> candidates) {
     String best = null;
     long bestScore = 0;
     for (String node : candidates) {

@@ -161,8 +161,16 @@ public final class Election {
       Map<String, Instant> acquired,
       Map<String, Node> nodesByName,
       Input in) {
+    List<String> holders = new ArrayList<>();
+    for (String n : eligible) {
+      LeaseView l = in.leases().get(n);
+      if (n.equals(in.self()) ? in.holding().contains(vip) : l != null && l.holds(vip)) {
+        holders.add(n);
+      }
+    }
     String active =
-        Assignment.activeFor(vip, eligible, acquired, in.now(), in.rebalanceAfter()).orElse(null);
+        Assignment.activeFor(vip, eligible, holders, acquired, in.now(), in.rebalanceAfter())
+            .orElse(null);
     List<String> standbys = eligible.stream().filter(n -> !n.equals(active)).sorted().toList();
     if (!in.warm()) {
       boolean holds = in.holding().contains(vip);

@@ -92,9 +92,13 @@ public final class HeldVips {
             e.getKey());
         continue;
       }
+      if (!old.known()) {
+        // Adopted: the kernel may have let it expire already, and a refresh (a replace) would
+        // re-create it behind the election's back. Only the sync adds it again, if still chosen.
+        continue;
+      }
       long lifetime = lifetimeFor.applyAsLong(e.getKey());
-      if (lifetime == 0
-          || (!old.bounded() && lifetime == DirectorElection.FOREVER && old.known())) {
+      if (lifetime == 0 || (!old.bounded() && lifetime == DirectorElection.FOREVER)) {
         continue;
       }
       try {

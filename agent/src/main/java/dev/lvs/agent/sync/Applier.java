@@ -223,6 +223,10 @@ public final class Applier {
     if (step instanceof Step.DeleteAddress s) {
       HeldVips held = election.heldVips();
       Object lock = held == null ? new Object() : held;
+      Announcer an = announcer;
+      if (an != null) {
+        an.cancel(s.address().address()); // before the VIP goes: no announcement after it
+      }
       synchronized (lock) {
         String note = null;
         try {
@@ -237,10 +241,6 @@ public final class Applier {
         owned.removeAddress(key);
         if (held != null) {
           held.removed(key);
-        }
-        Announcer an = announcer;
-        if (an != null) {
-          an.cancel(s.address().address());
         }
         return note;
       }

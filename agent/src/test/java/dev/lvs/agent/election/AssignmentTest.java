@@ -80,8 +80,8 @@ class AssignmentTest {
   }
 
   @Test
-  void aYoungDirectorIsChosenOnlyWhenNoMatureOneIsEligible() {
-    // Find a VIP that d2 wins on hashing alone.
+  void theHolderKeepsAVipUntilThePreferredDirectorHasBeenUpLongEnough() {
+    // A VIP that d2 wins on hashing alone.
     String vip =
         vips(100).stream()
             .filter(
@@ -94,17 +94,22 @@ class AssignmentTest {
     Map<String, Instant> acquired = new HashMap<>();
     acquired.put("d1", NOW.minus(Duration.ofHours(1)));
     acquired.put("d2", NOW.minus(Duration.ofMinutes(1))); // just came back
-    assertThat(Assignment.activeFor(vip, List.of("d1", "d2"), acquired, NOW, REBALANCE))
+    List<String> both = List.of("d1", "d2");
+    // d1 took it over while d2 was away: it keeps it (no preemption).
+    assertThat(Assignment.activeFor(vip, both, List.of("d1"), acquired, NOW, REBALANCE))
         .contains("d1");
-    // Alone, it is chosen.
-    assertThat(Assignment.activeFor(vip, List.of("d2"), acquired, NOW, REBALANCE)).contains("d2");
-    // Once mature, the VIP moves back: the rebalance.
+    // Once d2 has held its Lease for rebalanceAfter, the VIP moves back: the rebalance.
     assertThat(
             Assignment.activeFor(
-                vip, List.of("d1", "d2"), acquired, NOW.plus(Duration.ofMinutes(9)), REBALANCE))
+                vip, both, List.of("d1"), acquired, NOW.plus(Duration.ofMinutes(9)), REBALANCE))
         .contains("d2");
-    // With rebalanceAfter 0, it preempts at once.
-    assertThat(Assignment.activeFor(vip, List.of("d1", "d2"), acquired, NOW, Duration.ZERO))
+    // With rebalanceAfter 0 it preempts at once.
+    assertThat(Assignment.activeFor(vip, both, List.of("d1"), acquired, NOW, Duration.ZERO))
+        .contains("d2");
+    // Nobody holds it (a fresh cluster, or the holder is gone): the preferred one, young or not.
+    assertThat(Assignment.activeFor(vip, both, List.of(), acquired, NOW, REBALANCE)).contains("d2");
+    // A holder that is no longer eligible does not count.
+    assertThat(Assignment.activeFor(vip, List.of("d2"), List.of("d1"), acquired, NOW, REBALANCE))
         .contains("d2");
   }
 

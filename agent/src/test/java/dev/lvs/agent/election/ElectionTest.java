@@ -260,4 +260,17 @@ class ElectionTest {
     assertThat(r.role()).isEqualTo(Role.ACTIVE);
     assertThat(r.reason()).contains("cannot be renewed");
   }
+
+  @Test
+  void aRecoveredDirectorDoesNotTakeBackAVipAnotherHolds() {
+    // CHOSEN (preferred by hashing) came back a minute ago; OTHER holds the VIP since.
+    Map<String, LeaseView> leases = new HashMap<>();
+    leases.put(CHOSEN, new LeaseView(CHOSEN, Set.of("IPv4"), Set.of(), NOW.minusSeconds(60), null));
+    leases.put(OTHER, lease(OTHER, VIP));
+    VipRole recovered = decide(CHOSEN, WEB, NODES, leases, Set.of("d1", "d2"), true, Set.of());
+    assertThat(recovered.role()).isEqualTo(Role.STANDBY);
+    assertThat(recovered.active()).isEqualTo(OTHER);
+    VipRole holder = decide(OTHER, WEB, NODES, leases, Set.of("d1", "d2"), true, Set.of(VIP));
+    assertThat(holder.role()).isEqualTo(Role.ACTIVE);
+  }
 }
