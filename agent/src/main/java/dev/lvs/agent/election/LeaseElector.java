@@ -45,7 +45,10 @@ public final class LeaseElector implements DirectorElection, AutoCloseable {
   private final Clock clock;
   private final ElectionMetrics metrics;
   private final ScheduledExecutorService timer;
-  private final long startNanos;
+
+  /** When the Lease informer had first listed, or Long.MIN_VALUE until then. */
+  private long syncedNanos = Long.MIN_VALUE;
+
   private final Liveness liveness;
   private SharedIndexInformer<Lease> informer;
   private final HeldVips heldVips;
@@ -95,7 +98,6 @@ public final class LeaseElector implements DirectorElection, AutoCloseable {
     this.metrics = metrics;
     this.nanos = nanos;
     this.clock = clock;
-    this.startNanos = nanos.getAsLong();
     this.liveness = new Liveness(settings.leaseDuration());
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
@@ -165,8 +167,6 @@ public final class LeaseElector implements DirectorElection, AutoCloseable {
     informer.start();
     long renewMs = settings.renewInterval().toMillis();
     timer.scheduleWithFixedDelay(this::renew, 0, renewMs, TimeUnit.MILLISECONDS);
-    // The end of the warm-up: from then on this director takes and gives up VIPs.
-    timer.schedule(trigger, settings.leaseDuration().toMillis() + 50, TimeUnit.MILLISECONDS);
   }
 
   private void seen(Lease lease) {
@@ -344,7 +344,15 @@ public final class LeaseElector implements DirectorElection, AutoCloseable {
             new LeaseView(
                 node, families, holding, tenure == null ? clock.instant() : tenure, ineligible));
       }
-      boolean warm = now - startNanos >= settings.leaseDuration().toNanos();
+      // The warm-up runs from when the Leases were first listed, not from the start: under load
+      // the list can take far longer than a lease duration, and until a whole lease duration of
+      // watching has passed, a peer's latest renewal (and what it holds) may not have been seen.
+      if (syncedNanos == Long.MIN_VALUE && informer != null && informer.hasSynced()) {
+        syncedNanos = now;
+        timer.schedule(trigger, settings.leaseDuration().toMillis() + 50, TimeUnit.MILLISECONDS);
+      }
+      boolean warm =
+          syncedNanos != Long.MIN_VALUE && now - syncedNanos >= settings.leaseDuration().toNanos();
       roles =
           Election.decide(
               new Election.Input(

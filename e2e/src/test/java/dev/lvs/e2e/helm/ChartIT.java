@@ -83,6 +83,12 @@ class ChartIT {
         expireQuiescentTemplate: 0
         connReuseMode: 2
         directorInterface: bond0
+        directors:
+          election: true
+          leaseDuration: 4s
+          renewInterval: 1s
+          rebalanceAfter: 0s
+          syncDaemon: {enabled: true, interface: bond0, syncId: 7, group: 239.1.2.3, port: 9000}
         stateDir: /var/lib/lvs
         extraArgs: [--once]
         env: {JAVA_TOOL_OPTIONS: -Xmx200m}
@@ -161,6 +167,8 @@ class ChartIT {
             "ClusterRoleBinding/lvs-operator-agent",
             "Role/lvs-operator",
             "RoleBinding/lvs-operator",
+            "Role/lvs-operator-agent-leases",
+            "RoleBinding/lvs-operator-agent-leases",
             "Service/lvs-operator-metrics",
             "Deployment/lvs-operator",
             "PodDisruptionBudget/lvs-operator",
@@ -240,7 +248,7 @@ class ChartIT {
         .containsEntry("agent-service-account", "lvs-operator-agent")
         .containsEntry("agent-image", "lvs-agent:" + appVersion())
         .containsEntry("agent-privileged", false)
-        .containsEntry("agent-capabilities", List.of("NET_ADMIN"))
+        .containsEntry("agent-capabilities", List.of("NET_ADMIN", "NET_RAW"))
         .containsEntry("agent-priority-class", "system-node-critical")
         .containsEntry(
             "agent-java-tool-options", "-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError")
@@ -251,7 +259,12 @@ class ChartIT {
                 "--resync-period=30s",
                 "--expire-nodest-conn=1",
                 "--expire-quiescent-template=1",
-                "--vip-pools=Warn"))
+                "--vip-pools=Warn",
+                "--director-election=On",
+                "--director-lease-duration=3s",
+                "--director-renew-interval=500ms",
+                "--director-rebalance-after=10m",
+                "--sync-daemon=On"))
         .containsEntry("agent-tolerations", List.of(Map.of("operator", "Exists")));
   }
 
@@ -267,7 +280,16 @@ class ChartIT {
                 "--set",
                 "agent.expireQuiescentTemplate=null"));
     assertThat(config)
-        .containsEntry("agent-args", List.of("--resync-period=30s", "--vip-pools=Warn"));
+        .containsEntry(
+            "agent-args",
+            List.of(
+                "--resync-period=30s",
+                "--vip-pools=Warn",
+                "--director-election=On",
+                "--director-lease-duration=3s",
+                "--director-renew-interval=500ms",
+                "--director-rebalance-after=10m",
+                "--sync-daemon=On"));
   }
 
   @Test
@@ -307,6 +329,15 @@ class ChartIT {
                 "--conn-reuse-mode=2",
                 "--director-interface=bond0",
                 "--vip-pools=Enforce",
+                "--director-election=On",
+                "--director-lease-duration=4s",
+                "--director-renew-interval=1s",
+                "--director-rebalance-after=0s",
+                "--sync-daemon=On",
+                "--sync-interface=bond0",
+                "--sync-id=7",
+                "--sync-group=239.1.2.3",
+                "--sync-port=9000",
                 "--once"));
 
     Deployment d = only(objects, Deployment.class);
@@ -326,7 +357,7 @@ class ChartIT {
     assertThat(c.getStartupProbe().getFailureThreshold()).isEqualTo(40);
 
     // One replica without leader election: no Lease permissions, no PodDisruptionBudget.
-    Role role = only(objects, Role.class);
+    Role role = operatorRole(objects);
     assertThat(role.getRules()).noneMatch(r -> r.getApiGroups().contains("coordination.k8s.io"));
     assertThat(role.getRules())
         .anyMatch(r -> r.getResourceNames().equals(List.of("lvs-node-agent")));
@@ -357,7 +388,12 @@ class ChartIT {
             "[] [nodes] [get, list, watch, patch]",
             "[lvs.dev] [vippools] [get, list, watch]",
             "[] [namespaces] [get, list, watch]");
-    Role role = only(objects, Role.class);
+    Role leases = named(objects, Role.class, "lvs-operator-agent-leases");
+    assertThat(leases.getRules())
+        .extracting(r -> r.getApiGroups() + " " + r.getResources() + " " + r.getVerbs())
+        .containsExactly(
+            "[coordination.k8s.io] [leases] [get, list, watch, create, patch, update]");
+    Role role = operatorRole(objects);
     assertThat(role.getRules())
         .extracting(
             r ->
@@ -626,6 +662,10 @@ class ChartIT {
     denied(agent, "delete", "nodes");
     denied(agent, "get", "secrets", "-n", "lvs-system");
     denied(agent, "patch", "daemonsets.apps/lvs-operator-agent", "-n", "lvs-system");
+    // The director election: Leases in the release namespace only.
+    allowed(agent, "patch", "leases.coordination.k8s.io", "-n", "lvs-system");
+    allowed(agent, "watch", "leases.coordination.k8s.io", "-n", "lvs-system");
+    denied(agent, "patch", "leases.coordination.k8s.io", "-n", "default");
   }
 
   /**
@@ -790,5 +830,17 @@ class ChartIT {
                   x-kubernetes-preserve-unknown-fields: true
         """
         .formatted(plural, kind, kind, plural, kind.toLowerCase());
+  }
+
+  /** The operator's Role (the agents have one of their own, for the director Leases). */
+  private static Role operatorRole(List<HasMetadata> objects) {
+    List<Role> roles =
+        objects.stream()
+            .filter(Role.class::isInstance)
+            .map(Role.class::cast)
+            .filter(r -> !r.getMetadata().getName().endsWith("-agent-leases"))
+            .toList();
+    assertThat(roles).hasSize(1);
+    return roles.get(0);
   }
 }

@@ -192,7 +192,8 @@ class AgentDaemonSetTest {
     Container c = container(ds);
     assertThat(c.getImage()).isEqualTo("registry.example/lvs-agent:1.2");
     assertThat(c.getSecurityContext().getPrivileged()).isFalse();
-    assertThat(c.getSecurityContext().getCapabilities().getAdd()).containsExactly("NET_ADMIN", "NET_RAW");
+    assertThat(c.getSecurityContext().getCapabilities().getAdd())
+        .containsExactly("NET_ADMIN", "NET_RAW");
     assertThat(c.getArgs()).endsWith("--resync-period=30s", "--expire-nodest-conn=1");
     assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("LOG_LEVEL"));
     assertThat(ds.getMetadata().getLabels()).containsEntry("team", "net");
