@@ -234,36 +234,45 @@ public final class LeaseElector implements DirectorElection, AutoCloseable {
   void renew() {
     long sent = nanos.getAsLong();
     Lease lease;
+    boolean needTenure;
     synchronized (this) {
       if (!director) {
         return;
       }
-      Instant now = clock.instant();
-      if (tenure == null) {
-        Lease existing = null;
-        try {
-          existing =
-              client
-                  .leases()
-                  .inNamespace(settings.namespace())
-                  .withName(LeaseCodec.name(node))
-                  .get();
-        } catch (KubernetesClientException e) {
-          warnRenew(e);
-          return;
-        }
-        tenure = LeaseCodec.tenure(existing, node, settings.leaseDuration(), now);
+      needTenure = tenure == null;
+    }
+    // No I/O under this object's lock: the informer's event handlers take it, and they run on the
+    // HTTP client's threads, which a request made under the lock would wait for (a lab director
+    // hung that way: its Lease GET and every informer of its client stalled).
+    if (needTenure) {
+      Lease existing;
+      try {
+        existing =
+            client.leases().inNamespace(settings.namespace()).withName(LeaseCodec.name(node)).get();
+      } catch (KubernetesClientException e) {
+        warnRenew(e);
+        return;
       }
+      Instant at = clock.instant();
+      synchronized (this) {
+        if (tenure == null) {
+          tenure = LeaseCodec.tenure(existing, node, settings.leaseDuration(), at);
+        }
+      }
+    }
+    Set<String> bounded = heldVips.bounded();
+    Set<String> unbounded = heldVips.unbounded();
+    synchronized (this) {
       lease =
           LeaseCodec.render(
               settings.namespace(),
               node,
               settings.leaseDuration(),
               tenure,
-              now,
+              clock.instant(),
               families,
-              heldVips.bounded(),
-              heldVips.unbounded(),
+              bounded,
+              unbounded,
               ineligible);
     }
     try {
